@@ -1,0 +1,131 @@
+import { readFile } from 'node:fs/promises';
+import { extname, isAbsolute, relative, resolve, sep } from 'node:path';
+import type { Protocol } from 'electron';
+import {
+  APP_HOST,
+  APP_SCHEME,
+  COVER_ID_PATTERN,
+  MEDIA_COVERS_HOST,
+  MEDIA_SCHEME,
+} from '../shared/schemes.js';
+import { CONTENT_SECURITY_POLICY } from './security.js';
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.webp': 'image/webp',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.woff': 'font/woff',
+  '.ttf': 'font/ttf',
+  '.wasm': 'application/wasm',
+};
+
+/**
+ * Registers the app and media schemes as standard (real origins, relative URLs work) and secure
+ * (the page counts as a secure context). Must run before the app's `ready` event.
+ */
+export function registerPrivilegedSchemes(protocol: Protocol): void {
+  protocol.registerSchemesAsPrivileged([
+    { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+    { scheme: MEDIA_SCHEME, privileges: { standard: true, secure: true } },
+  ]);
+}
+
+function respond(
+  status: number,
+  body?: ConstructorParameters<typeof Response>[0],
+  type = 'text/plain; charset=utf-8',
+): Response {
+  return new Response(body ?? `${status}`, {
+    status,
+    headers: {
+      'Content-Type': type,
+      'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+      'X-Content-Type-Options': 'nosniff',
+    },
+  });
+}
+
+/**
+ * Resolves a URL path to a file under `rootDir`, or null when it would leave it (`..`, encoded
+ * separators, NUL bytes). The URL parser already folds plain `..` segments; decoding can bring
+ * new ones back, so the check runs on the decoded, resolved path.
+ */
+export function resolveUnder(rootDir: string, urlPath: string): string | null {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(urlPath);
+  } catch {
+    return null;
+  }
+  if (decoded.includes('\0')) return null;
+  const root = resolve(rootDir);
+  const file = resolve(root, `.${sep}${decoded}`);
+  const rel = relative(root, file);
+  if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) return null;
+  return file;
+}
+
+/** Serves `app://kiosk/<path>` from the built renderer, with the CSP on every response. */
+export function createAppHandler(rendererDir: string): (request: Request) => Promise<Response> {
+  return async (request) => {
+    const url = new URL(request.url);
+    if (url.hostname !== APP_HOST) return respond(404);
+    if (request.method !== 'GET' && request.method !== 'HEAD') return respond(405);
+    const pathname = url.pathname === '/' ? '/index.html' : url.pathname;
+    const file = resolveUnder(rendererDir, pathname);
+    if (file === null) return respond(403);
+    try {
+      const body = await readFile(file);
+      const type = CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream';
+      return respond(200, request.method === 'HEAD' ? null : body, type);
+    } catch {
+      return respond(404);
+    }
+  };
+}
+
+/**
+ * Serves `jukebox-media://covers/<id>` by fetching `<core>/media/covers/<id>`. Only 64-hex ids
+ * pass, so the page cannot use the proxy to reach any other path of the core.
+ */
+export function createMediaHandler(
+  getCoreUrl: () => string | null,
+  fetchImpl: typeof fetch = fetch,
+): (request: Request) => Promise<Response> {
+  return async (request) => {
+    const url = new URL(request.url);
+    const id = url.pathname.slice(1);
+    if (url.hostname !== MEDIA_COVERS_HOST || !COVER_ID_PATTERN.test(id) || url.search !== '') {
+      return respond(404);
+    }
+    const core = getCoreUrl();
+    if (core === null) return respond(503);
+    try {
+      const upstream = await fetchImpl(`${core}/media/covers/${id}`);
+      if (!upstream.ok) return respond(upstream.status === 404 ? 404 : 502);
+      const type = upstream.headers.get('content-type') ?? 'application/octet-stream';
+      if (!type.startsWith('image/')) return respond(502);
+      return respond(200, await upstream.arrayBuffer(), type);
+    } catch {
+      return respond(502);
+    }
+  };
+}
+
+/** Installs both scheme handlers on the default session's protocol. Call after `ready`. */
+export function handleProtocols(
+  protocol: Protocol,
+  options: { rendererDir: string; getCoreUrl: () => string | null },
+): void {
+  protocol.handle(APP_SCHEME, createAppHandler(options.rendererDir));
+  protocol.handle(MEDIA_SCHEME, createMediaHandler(options.getCoreUrl));
+}

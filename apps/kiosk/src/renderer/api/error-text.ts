@@ -1,0 +1,15 @@
+import type { ApiError, ApiErrorCode } from '@jukebox/protocol';
+
+const texts: Record<ApiErrorCode, string> = {
+  insufficient_credits: 'Not enough credit. Please insert coins and try again.',
+  queue_full: 'The queue is full. Please try again after the next song.',
+  unavailable: 'The jukebox is not responding. Please try again in a moment.',
+  not_found: 'Sorry, that song is no longer available.',
+  bad_request: 'Sorry, that did not work. Please try again.',
+  internal: 'Sorry, something went wrong. Please try again.',
+};
+
+/** A patron-facing sentence for an API error; the technical message stays in the console. */
+export function errorText(error: ApiError): string {
+  return texts[error.code];
+}

@@ -1,0 +1,41 @@
+import type { TrackSummary } from '@jukebox/protocol';
+import { useSlice } from '../app/stores-context.js';
+import { formatDuration } from '../format.js';
+import { Cover } from './Cover.js';
+
+/** One song as a big tappable row; tapping opens the confirm sheet. */
+function TrackRow({ track, showCover }: { track: TrackSummary; showCover: boolean }) {
+  const pick = useSlice('pick', (s) => s.pick);
+  return (
+    <li>
+      <button type="button" className="track-row" onClick={() => pick(track)}>
+        {showCover && <Cover coverId={track.coverId} label={track.title} className="row-cover" />}
+        <span className="track-text">
+          <span className="track-title">{track.title}</span>
+          <span className="track-artist">{track.artist}</span>
+        </span>
+        {track.explicit && <span className="badge">Explicit</span>}
+        <span className="track-duration">{formatDuration(track.durationMs)}</span>
+      </button>
+    </li>
+  );
+}
+
+/** A list of songs with an accessible name, e.g. "Songs". */
+export function TrackList({
+  tracks,
+  label,
+  showCover = true,
+}: {
+  tracks: TrackSummary[];
+  label: string;
+  showCover?: boolean;
+}) {
+  return (
+    <ul className="track-list" aria-label={label}>
+      {tracks.map((track) => (
+        <TrackRow key={track.id} track={track} showCover={showCover} />
+      ))}
+    </ul>
+  );
+}

@@ -1,0 +1,88 @@
+import { cpSync, mkdtempSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { defaultMigrationsDir, migrate, MigrationError, readMigrations } from './migrate.js';
+import { openDatabase } from './open.js';
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'kc-migrate-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('openDatabase', () => {
+  it('creates a WAL database with durable settings and the full schema', () => {
+    const db = openDatabase(join(dir, 'box.db'));
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('synchronous', { simple: true })).toBe(2); // FULL
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(db.pragma('busy_timeout', { simple: true })).toBe(5000);
+    const tables = db
+      .prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table'")
+      .all()
+      .map((r) => r.name);
+    expect(tables).toEqual(
+      expect.arrayContaining(['tracks', 'queue', 'play_events', 'play_counts', 'track_search']),
+    );
+    db.close();
+  });
+
+  it('re-opening an up-to-date database applies nothing', () => {
+    openDatabase(join(dir, 'box.db')).close();
+    const db = openDatabase(join(dir, 'box.db'), { skipMigrations: true });
+    expect(migrate(db)).toEqual([]);
+    const rows = db.prepare('SELECT version, name FROM schema_migrations').all();
+    expect(rows).toEqual([
+      { version: 1, name: 'library' },
+      { version: 2, name: 'credit_ledger' },
+      { version: 3, name: 'paid_queue' },
+    ]);
+    db.close();
+  });
+});
+
+describe('migrate', () => {
+  it('applies files in order and records them', () => {
+    writeFileSync(join(dir, '0001_a.sql'), 'CREATE TABLE a (x);');
+    writeFileSync(join(dir, '0002_b.sql'), 'CREATE TABLE b (y);');
+    const db = openDatabase(':memory:', { migrationsDir: dir });
+    expect(db.prepare('SELECT count(*) AS n FROM schema_migrations').get()).toEqual({ n: 2 });
+    writeFileSync(join(dir, '0003_c.sql'), 'CREATE TABLE c (z);');
+    expect(migrate(db, { migrationsDir: dir })).toEqual([3]);
+    db.close();
+  });
+
+  it('a failing migration leaves no trace of itself', () => {
+    writeFileSync(join(dir, '0001_a.sql'), 'CREATE TABLE a (x);');
+    writeFileSync(join(dir, '0002_bad.sql'), 'CREATE TABLE b (y); INSERT INTO nowhere VALUES (1);');
+    const file = join(dir, 'box.db');
+    expect(() => openDatabase(file, { migrationsDir: dir })).toThrow(/nowhere/);
+    const db = openDatabase(file, { skipMigrations: true });
+    const names = db.prepare("SELECT name FROM sqlite_master WHERE name IN ('a','b')").all();
+    expect(names).toEqual([{ name: 'a' }]);
+    db.close();
+  });
+
+  it('refuses to start when an applied migration file was edited', () => {
+    cpSync(defaultMigrationsDir, dir, { recursive: true });
+    const file = join(dir, 'box.db');
+    openDatabase(file, { migrationsDir: dir }).close();
+    appendFileSync(join(dir, '0001_library.sql'), '\n-- edited\n');
+    expect(() => openDatabase(file, { migrationsDir: dir })).toThrow(MigrationError);
+    expect(() => openDatabase(file, { migrationsDir: dir })).toThrow(
+      /changed after it was applied/,
+    );
+  });
+
+  it('refuses a database from a newer build and badly numbered files', () => {
+    writeFileSync(join(dir, '0001_a.sql'), 'CREATE TABLE a (x);');
+    writeFileSync(join(dir, '0002_b.sql'), 'CREATE TABLE b (x);');
+    const file = join(dir, 'box.db');
+    openDatabase(file, { migrationsDir: dir }).close();
+    rmSync(join(dir, '0002_b.sql'));
+    expect(() => openDatabase(file, { migrationsDir: dir })).toThrow(/newer version/);
+    writeFileSync(join(dir, '0003_c.sql'), '');
+    expect(() => readMigrations(dir)).toThrow(/numbered/);
+  });
+});

@@ -1,0 +1,7 @@
+export {
+  PlayLog,
+  interruptedReason,
+  type PlayCount,
+  type PlayEvent,
+  type PlayStatus,
+} from './play-log.js';

@@ -1,0 +1,97 @@
+import { createReadStream, existsSync } from 'node:fs';
+import path from 'node:path';
+import fastifyStatic from '@fastify/static';
+import fastifyWebsocket from '@fastify/websocket';
+import Fastify, { LogController } from 'fastify';
+import { coverId } from '@jukebox/protocol';
+import type { Logger } from '../log.js';
+import type { KioskHandlers } from '../service/dispatch.js';
+import type { Jukebox } from '../service/jukebox.js';
+import { isAllowedOrigin, isLocalHost, isLoopbackAddress } from './local-only.js';
+import { MAX_WS_MESSAGE_BYTES, serveKioskSocket } from './ws.js';
+
+export interface HttpOptions {
+  jukebox: Jukebox;
+  handlers: KioskHandlers;
+  log: Logger;
+  /** Folder holding the built renderer (index.html); null = none built. */
+  uiDir: string | null;
+  /** The address the server listens on; on loopback, only loopback Host names are served. */
+  listenHost: string;
+}
+
+/**
+ * Content Security Policy of the UI in the browser shell: our own scripts, styles, images
+ * (covers) and WebSocket only; no plugins, frames or foreign bases. The Electron shell sets its
+ * own, equivalent policy for its app:// and jukebox-media:// schemes.
+ */
+export const BROWSER_SHELL_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; " +
+  "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
+
+/** The core's local HTTP port: status JSON, cover images, the UI and the kiosk WebSocket. */
+export async function createHttpServer(opts: HttpOptions) {
+  const { jukebox, handlers, log } = opts;
+  // Per-request lines would drown the log of a box that the UI polls; errors still log.
+  const app = Fastify({
+    loggerInstance: log.child({ part: 'http' }),
+    logController: new LogController({ disableRequestLogging: true }),
+  });
+  if (isLoopbackAddress(opts.listenHost)) {
+    app.addHook('onRequest', async (req, reply) => {
+      if (!isLocalHost(req.headers.host, req.socket.localPort ?? -1)) {
+        log.warn({ host: req.headers.host }, 'refused a request for another host name');
+        return reply.code(421).send({ error: 'this port serves this box only' });
+      }
+    });
+  }
+  await app.register(fastifyWebsocket, { options: { maxPayload: MAX_WS_MESSAGE_BYTES } });
+
+  app.get('/api/v1/status', async () => jukebox.status());
+  // 503 when the box cannot play (the audio sink died), so monitoring sees it.
+  app.get('/api/v1/health', async (_req, reply) => {
+    const playing = jukebox.canPlay();
+    return reply.code(playing ? 200 : 503).send({ ok: playing, player: jukebox.state().player });
+  });
+
+  app.get<{ Params: { id: string } }>('/media/covers/:id', async (req, reply) => {
+    const id = coverId.safeParse(req.params.id);
+    if (!id.success) return reply.code(400).send({ error: 'cover id is a SHA-256 hex digest' });
+    const file = jukebox.library.coverFile(id.data);
+    if (!file || !existsSync(file)) return reply.code(404).send({ error: 'no such cover' });
+    // Covers are content-addressed: the same id is always the same bytes.
+    reply.header('cache-control', 'public, max-age=31536000, immutable');
+    reply.type(jukebox.library.coverMime(id.data) ?? 'image/jpeg');
+    return reply.send(createReadStream(file));
+  });
+
+  app.register(async (scope) => {
+    scope.get('/api/v1/ws', { websocket: true }, (socket, req) => {
+      if (!isAllowedOrigin(req.headers.origin, req.headers.host)) {
+        log.warn({ origin: req.headers.origin }, 'refused kiosk socket from another origin');
+        socket.close(1008, 'origin not allowed');
+        return;
+      }
+      serveKioskSocket(socket, jukebox, handlers, log);
+    });
+  });
+
+  if (opts.uiDir && existsSync(path.join(opts.uiDir, 'index.html'))) {
+    await app.register(fastifyStatic, {
+      root: opts.uiDir,
+      index: 'index.html',
+      setHeaders: (res) => {
+        res.header('content-security-policy', BROWSER_SHELL_CSP);
+        res.header('x-content-type-options', 'nosniff');
+        res.header('referrer-policy', 'no-referrer');
+      },
+    });
+  } else {
+    app.get('/', async (_req, reply) =>
+      reply
+        .type('text/plain; charset=utf-8')
+        .send('The kiosk UI is not built. Run `npm run build`, then reload.\n'),
+    );
+  }
+  return app;
+}

@@ -1,0 +1,27 @@
+import { fail, ok } from '@jukebox/protocol';
+import type { KioskHandlers } from './dispatch.js';
+import type { Jukebox } from './jukebox.js';
+
+/** The kiosk API implemented on the jukebox service. Each handler gets parsed params. */
+export function createHandlers(jukebox: Jukebox): KioskHandlers {
+  const { library } = jukebox;
+  return {
+    getState: () => ok(jukebox.state()),
+    getCategories: () => ok(library.categories()),
+    getLetters: ({ by }) => ok(library.letters(by)),
+    listTracks: (p) => ok(library.listTracks(p)),
+    listArtists: (p) => ok(library.listArtists(p)),
+    getArtist: ({ id }) => {
+      const artist = library.artist(id);
+      return artist ? ok(artist) : fail('not_found', `no artist with id ${id}`);
+    },
+    getAlbum: ({ id }) => {
+      const album = library.album(id);
+      return album ? ok(album) : fail('not_found', `no album with id ${id}`);
+    },
+    search: ({ query, limit }) => ok(library.search(query, limit)),
+    getAttractCovers: ({ limit }) => ok(library.attractCovers(limit)),
+    enqueue: ({ trackId, playNext }) => jukebox.pick(trackId, playNext),
+    setVolume: ({ volume }) => ok({ volume: jukebox.setVolume(volume) }),
+  };
+}

@@ -1,0 +1,19 @@
+// Benchmarks: each prints its figures next to a reference measured in the same run, and a
+// ratio. Nothing here asserts: a slow machine reports, it does not fail.
+import { benchFirstSample } from './first-sample.js';
+import { benchImport } from './import.js';
+import { benchSearch } from './search.js';
+
+const all = { search: benchSearch, import: benchImport, 'first-sample': benchFirstSample };
+const wanted = process.argv.slice(2);
+for (const name of wanted) {
+  if (!(name in all)) {
+    console.error(`unknown benchmark "${name}"; known: ${Object.keys(all).join(', ')}`);
+    process.exit(2);
+  }
+}
+console.log(`# Benchmarks (${new Date().toISOString()}, node ${process.version})`);
+for (const [name, run] of Object.entries(all)) {
+  if (wanted.length && !wanted.includes(name)) continue;
+  await run();
+}
