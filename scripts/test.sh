@@ -38,7 +38,12 @@ let passed = 0, failed = 0, skipped = 0;
 if (v) { passed += v.numPassedTests; failed += v.numFailedTests; skipped += v.numPendingTests + v.numTodoTests; }
 if (e && e.stats) { passed += e.stats.expected; failed += e.stats.unexpected + e.stats.flaky; skipped += e.stats.skipped; } // no retries: a flaky test is a failure
 if (!v || !e) failed += 1; // a suite that produced no report counts as a failure
-console.log(`\n${passed} passed, ${failed} failed, ${skipped} skipped`);
-' "$results/vitest.json" "$results/e2e.json"
+let line = `${passed} passed, ${failed} failed, ${skipped} skipped`;
+// A runner can fail with every test green (vitest: an unhandled error during the run).
+const [unitRc, e2eRc] = [Number(process.argv[3]), Number(process.argv[4])];
+if (unitRc !== 0 && v && v.numFailedTests === 0) line += `; vitest exited ${unitRc} (unhandled errors, see above)`;
+if (e2eRc !== 0 && e && e.stats && e.stats.unexpected + e.stats.flaky === 0) line += `; playwright exited ${e2eRc}`;
+console.log(`\n${line}`);
+' "$results/vitest.json" "$results/e2e.json" "$unit_rc" "$e2e_rc"
 
 exit $(( unit_rc != 0 || e2e_rc != 0 ))

@@ -121,4 +121,27 @@ describe('SerialLine', () => {
     expect(delays.length).toBe(count);
     expect(await line.write(Uint8Array.of(1))).toEqual({ ok: false, error: 'port is not open' });
   });
+
+  it('survives a close while writes are stuck and the far end vanishes', async () => {
+    // Nobody reads the device end, so the pty buffers fill and writes stay queued; then the
+    // line drops and the owner closes at once. A queued write failing with EIO after that
+    // must come back as a result, never as an unhandled 'error' that kills the process.
+    const uncaught: unknown[] = [];
+    const onUncaught = (err: unknown): void => void uncaught.push(err);
+    process.on('uncaughtException', onUncaught);
+    cleanups.push(async () => void process.off('uncaughtException', onUncaught));
+    for (let round = 0; round < 5; round += 1) {
+      const p = await openPtyPair();
+      const line = new SerialLine({ path: p.host, baudRate: 9600, backoff: fast });
+      await line.start();
+      const writes = Array.from({ length: 8 }, () => line.write(new Uint8Array(64 * 1024)));
+      await new Promise((r) => setTimeout(r, 20));
+      await Promise.all([p.close(), line.close()]);
+      const results = await Promise.all(writes);
+      expect(results.every((r) => typeof r.ok === 'boolean')).toBe(true);
+      expect(results.some((r) => !r.ok)).toBe(true);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+    expect(uncaught).toEqual([]);
+  });
 });

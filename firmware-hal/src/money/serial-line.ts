@@ -53,6 +53,16 @@ function message(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
+/**
+ * Detaches our listeners from a port we are done with but keeps an 'error' sink on it: a
+ * write already queued can still fail (EIO after an unplug or a close), and an unhandled
+ * 'error' event would take the whole process down.
+ */
+function retire(port: SerialPort): void {
+  port.removeAllListeners();
+  port.on('error', () => undefined);
+}
+
 /** A serial line that reopens itself after hot-unplug or a failed open. */
 export class SerialLine {
   readonly path: string;
@@ -142,10 +152,12 @@ export class SerialLine {
     this.#retry = null;
     const port = this.#port;
     this.#port = null;
-    if (port?.isOpen) {
-      await new Promise<void>((resolve) => port.close(() => resolve()));
+    if (port !== null) {
+      // Silence the port before closing it: a write still in flight can fail with EIO after
+      // close, and an 'error' with no listener would crash the process.
+      retire(port);
+      if (port.isOpen) await new Promise<void>((resolve) => port.close(() => resolve()));
     }
-    port?.removeAllListeners();
     this.#emit('closed', {});
   }
 
@@ -166,8 +178,7 @@ export class SerialLine {
     port.on('error', () => undefined);
     port.on('close', (err: unknown) => {
       if (this.#port !== port || this.#closed) return;
-      port.removeAllListeners();
-      port.on('error', () => undefined);
+      retire(port);
       this.#port = null;
       this.#emit('disconnected', { error: err === undefined ? 'port closed' : message(err) });
       this.#scheduleReopen();
@@ -179,8 +190,7 @@ export class SerialLine {
         return;
       }
       if (err) {
-        port.removeAllListeners();
-        port.on('error', () => undefined);
+        retire(port);
         this.#port = null;
         const retryInMs = this.#nextDelay();
         this.#emit('open-failed', { error: message(err), attempt: this.#attempt, retryInMs });

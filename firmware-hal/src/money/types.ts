@@ -128,7 +128,18 @@ export interface StatusEvent {
   readonly checkpoint?: string;
 }
 
-export type MoneyEvent = CreditEvent | RejectEvent | FaultEvent | StatusEvent;
+/**
+ * The device's state moved on without money changing hands (eSSP: the validator confirmed
+ * EVENT ACK for a credit already stored). Persist `checkpoint`; nothing else changes.
+ */
+export interface CheckpointEvent {
+  readonly type: 'checkpoint';
+  readonly device: string;
+  readonly checkpoint: string;
+  readonly detail?: string;
+}
+
+export type MoneyEvent = CreditEvent | RejectEvent | FaultEvent | StatusEvent | CheckpointEvent;
 
 /** What the ledger hands back at `open()`: the checkpoint it last stored for that device. */
 export interface MoneyOpenOptions {

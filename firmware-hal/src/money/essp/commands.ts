@@ -15,6 +15,8 @@ export const EsspCommand = {
   SYNC: 0x11,
   LAST_REJECT_CODE: 0x17,
   HOLD: 0x18,
+  POLL_WITH_ACK: 0x56,
+  EVENT_ACK: 0x57,
 } as const;
 export type EsspCommandCode = (typeof EsspCommand)[keyof typeof EsspCommand];
 
@@ -68,6 +70,15 @@ export const resetRequest = bare(EsspCommand.RESET);
 export const setupRequest = bare(EsspCommand.SETUP_REQUEST);
 /** POLL; it also accepts a note held in escrow, so send HOLD instead while deciding. */
 export const pollRequest = bare(EsspCommand.POLL);
+/**
+ * POLL WITH ACK: a POLL whose credit events the validator repeats in every reply until the
+ * host sends EVENT ACK, and meanwhile it takes no further note. A host that dies between
+ * reading a CREDIT NOTE and storing it therefore sees the same event again after a restart.
+ * Units without it answer COMMAND NOT KNOWN.
+ */
+export const pollWithAckRequest = bare(EsspCommand.POLL_WITH_ACK);
+/** EVENT ACK: clears the events POLL WITH ACK is repeating. */
+export const eventAckRequest = bare(EsspCommand.EVENT_ACK);
 /** REJECT: returns the note in escrow to the patron. */
 export const rejectRequest = bare(EsspCommand.REJECT);
 export const disableRequest = bare(EsspCommand.DISABLE);

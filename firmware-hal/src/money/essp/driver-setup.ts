@@ -94,22 +94,35 @@ export async function initialiseUnit(link: EsspLink, settings: UnitSettings): Pr
 interface NoteCheckpoint {
   readonly v: 1;
   readonly notes: number;
+  /** Present while the validator may still be repeating CREDIT NOTE number `notes`. */
+  readonly ack?: 'pending';
 }
 
-/** Checkpoint text stored with the credit for note number `notes`. */
-export function formatNoteCheckpoint(notes: number): string {
-  return JSON.stringify({ v: 1, notes } satisfies NoteCheckpoint);
+/** What a stored checkpoint says: notes credited, and whether the last one awaits EVENT ACK. */
+export interface NoteState {
+  readonly notes: number;
+  readonly ackPending: boolean;
 }
 
-/** Note count from a stored checkpoint; null when absent or not ours. */
-export function parseNoteCheckpoint(text: string | null): number | null {
+/**
+ * Checkpoint text for note number `notes`. Stored with the credit (ack pending) and again once
+ * the validator confirmed EVENT ACK (not pending).
+ */
+export function formatNoteCheckpoint(notes: number, ackPending = false): string {
+  const value: NoteCheckpoint = ackPending ? { v: 1, notes, ack: 'pending' } : { v: 1, notes };
+  return JSON.stringify(value);
+}
+
+/** Note state from a stored checkpoint; null when absent or not ours. */
+export function parseNoteCheckpoint(text: string | null): NoteState | null {
   if (text === null) return null;
   try {
     const value = JSON.parse(text) as Partial<NoteCheckpoint>;
     const notes = value.notes;
-    return value.v === 1 && typeof notes === 'number' && Number.isSafeInteger(notes) && notes >= 0
-      ? notes
-      : null;
+    if (value.v !== 1 || typeof notes !== 'number' || !Number.isSafeInteger(notes) || notes < 0) {
+      return null;
+    }
+    return { notes, ackPending: value.ack === 'pending' };
   } catch {
     return null;
   }

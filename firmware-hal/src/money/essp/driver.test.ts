@@ -125,9 +125,14 @@ describe('EsspNoteValidator over a pty against the simulator', () => {
         position: 3,
         valueCents: 2000,
         currency: 'EUR',
-        checkpoint: JSON.stringify({ v: 1, notes: 1 }),
+        // Stored with the credit: the unit may still repeat it until EVENT ACK is confirmed.
+        checkpoint: JSON.stringify({ v: 1, notes: 1, ack: 'pending' }),
       }),
     ]);
+    expect(r.events.filter((e) => e.type === 'checkpoint')).toEqual([
+      expect.objectContaining({ checkpoint: JSON.stringify({ v: 1, notes: 1 }) }),
+    ]);
+    expect(r.sim.model.unackedEvents).toBe(0);
     expect(r.sim.credited).toEqual([{ channel: 3, value: 20, currency: 'EUR' }]);
   });
 
@@ -281,5 +286,120 @@ describe('EsspNoteValidator over a pty against the simulator', () => {
     expect(events).toContainEqual(
       expect.objectContaining({ type: 'fault', reason: 'disconnected' }),
     );
+  });
+});
+
+describe('POLL WITH ACK: a credit survives the host dying before it was acknowledged', () => {
+  /** A second driver on the rig's line, as the core restarted with `checkpoint` from its ledger. */
+  async function restart(r: Rig, checkpoint: string): Promise<Rig> {
+    await r.driver.close();
+    const driver = new EsspNoteValidator({
+      path: r.pair.host,
+      pollIntervalMs: 40,
+      replyTimeoutMs: 150,
+      escrowRules: { currency: 'EUR' },
+      backoff: { initialMs: 50, maxMs: 200 },
+    });
+    const events: MoneyEvent[] = [];
+    driver.onEvent((e) => events.push(e));
+    await driver.open({ device: 'essp:ITL:12345678', checkpoint });
+    cleanups.push(() => driver.close());
+    await driver.setMasterInhibit(false);
+    const credits = () => events.filter((e): e is CreditEvent => e.type === 'credit');
+    return { ...r, driver, events, credits };
+  }
+
+  /** What a ledger keeps: one entry per device event id. */
+  const ledger = (...runs: Rig[]) =>
+    new Map(runs.flatMap((run) => run.credits()).map((c) => [c.deviceEventId, c.valueCents]));
+
+  it('the unit repeats an unacknowledged CREDIT NOTE after a restart; it keeps its id', async () => {
+    const r = await rig();
+    await r.driver.setMasterInhibit(false);
+    // Every EVENT ACK is lost: the host stored the credit but the unit never heard the ACK.
+    r.sim.model.ignoreEventAcks(1000);
+    expect(r.sim.model.insertNote(2)).toBe(true);
+    await until(() => r.credits().length > 0, 'the first credit');
+    const stored = r.credits()[0]?.checkpoint ?? '';
+    expect(JSON.parse(stored)).toEqual({ v: 1, notes: 1, ack: 'pending' });
+    await r.polls(3);
+    expect(r.sim.model.unackedEvents).toBe(1);
+    // While it waits for the ACK the unit takes no other note.
+    expect(r.sim.model.insertNote(1)).toBe(false);
+    expect(r.events.some((e) => e.type === 'checkpoint')).toBe(false);
+
+    r.sim.model.ignoreEventAcks(0);
+    const again = await restart(r, stored);
+    await until(() => again.events.some((e) => e.type === 'checkpoint'), 'the ACK');
+    expect(again.credits().map((c) => c.deviceEventId)).toEqual(['note-1']);
+    expect(r.sim.model.unackedEvents).toBe(0);
+    await feed(again, 1);
+    expect(again.credits().map((c) => c.deviceEventId)).toEqual(['note-1', 'note-2']);
+    expect([...ledger(r, again)]).toEqual([
+      ['note-1', 1000],
+      ['note-2', 500],
+    ]);
+    expect(r.sim.credited.map((n) => n.value)).toEqual([10, 5]);
+  });
+
+  it('an ACK that arrived but was not yet stored: nothing repeats and the next note is new', async () => {
+    const r = await rig();
+    await r.driver.setMasterInhibit(false);
+    await feed(r, 3);
+    const stored = r.credits()[0]?.checkpoint ?? '';
+    expect(r.sim.model.unackedEvents).toBe(0);
+    // The kill came after the unit took the ACK but before "acknowledged" reached the disk.
+    const again = await restart(r, stored);
+    await until(
+      () => again.events.some((e) => e.type === 'checkpoint'),
+      'the pending mark cleared',
+    );
+    expect(again.credits()).toEqual([]);
+    await feed(again, 4);
+    expect([...ledger(r, again)]).toEqual([
+      ['note-1', 2000],
+      ['note-2', 5000],
+    ]);
+    expect(r.sim.credited).toHaveLength(2);
+  });
+
+  it('a lost EVENT ACK while running: the unit repeats the credit, the ledger sees one id', async () => {
+    const logs: string[] = [];
+    const r = await rig({ log: (line) => logs.push(line) });
+    await r.driver.setMasterInhibit(false);
+    // The first ACK and all its retries go unanswered: the driver resynchronises.
+    r.sim.model.ignoreEventAcks(4);
+    await feed(r, 5);
+    await until(() => r.events.some((e) => e.type === 'checkpoint'), 'the ACK at last');
+    expect(r.sim.model.stats.acksIgnored).toBe(4);
+    expect(r.events).toContainEqual(
+      expect.objectContaining({
+        type: 'fault',
+        reason: 'timeout',
+        detail: expect.stringContaining('EVENT ACK'),
+      }),
+    );
+    expect(r.credits().length).toBeGreaterThanOrEqual(2);
+    expect(new Set(r.credits().map((c) => c.deviceEventId))).toEqual(new Set(['note-1']));
+    await feed(r, 1);
+    expect([...ledger(r)]).toEqual([
+      ['note-1', 10000],
+      ['note-2', 500],
+    ]);
+    expect(r.sim.credited).toHaveLength(2);
+  });
+
+  it('falls back to plain POLL on a unit without POLL WITH ACK', async () => {
+    const logs: string[] = [];
+    const r = await rig({ log: (line) => logs.push(line) }, { pollWithAck: false });
+    await r.driver.setMasterInhibit(false);
+    await feed(r, 2);
+    await feed(r, 1);
+    expect(logs).toContain('essp: unit does not know POLL WITH ACK; using POLL');
+    expect(r.credits().map((c) => [c.deviceEventId, c.checkpoint])).toEqual([
+      ['note-1', JSON.stringify({ v: 1, notes: 1 })],
+      ['note-2', JSON.stringify({ v: 1, notes: 2 })],
+    ]);
+    expect(r.sim.credited).toHaveLength(2);
   });
 });

@@ -15,6 +15,19 @@
  * reply carries the previous sequence bit and is dropped by the link. So a dropped, repeated
  * or duplicated reply cannot produce a second credit, and should an event reach the ledger
  * twice anyway it carries the same id and is ignored there.
+ *
+ * Polling uses POLL WITH ACK where the unit has it (falling back to POLL on COMMAND NOT
+ * KNOWN): the validator repeats a CREDIT NOTE until EVENT ACK and takes no further note
+ * meanwhile. The driver emits the credit (the ledger commits it with checkpoint "note n, ack
+ * pending"), then sends EVENT ACK, and once the unit confirmed it stores "note n" again with
+ * no ack pending, before the next POLL. So after a kill at any point:
+ * - stored "n, ack pending": the first reply either repeats note n (not acknowledged yet: it
+ *   is credited again with the SAME id `note-n`, which the ledger ignores, and acknowledged)
+ *   or holds no credit (the ACK had arrived). No new note can be credited in that first reply,
+ *   because a note needs several polls after the ACK to reach CREDIT NOTE;
+ * - stored "n": every CREDIT NOTE seen is new and becomes note n+1.
+ * With plain POLL (older units) a CREDIT NOTE that arrived just before a kill is lost to the
+ * host; the README says so.
  */
 import { SerialLine, type BackoffOptions } from '../serial-line.js';
 import type {
@@ -28,8 +41,10 @@ import type {
 import {
   disableRequest,
   enableRequest,
+  eventAckRequest,
   holdRequest,
   pollRequest,
+  pollWithAckRequest,
   rejectRequest,
   setInhibitsRequest,
 } from './commands.js';
@@ -63,6 +78,8 @@ export interface EsspDriverOptions {
   /** The box's state for the escrow decision; default: queue not full, zero balance. */
   readonly escrowContext?: () => EscrowContext | Promise<EscrowContext>;
   readonly backoff?: BackoffOptions;
+  /** Poll with POLL WITH ACK when the unit knows it (default true). */
+  readonly pollWithAck?: boolean;
   readonly log?: (line: string) => void;
 }
 
@@ -87,6 +104,9 @@ export class EsspNoteValidator implements MoneyDevice {
   private link: EsspLink | null = null;
   private info: MoneyDeviceInfo | null = null;
   private notes = 0;
+  /** Note number whose CREDIT NOTE the unit may still repeat (EVENT ACK not confirmed). */
+  private ackPending: number | null = null;
+  private ackMode: boolean;
   private enabledPositions: number[] | null = null;
   private inhibited = true;
   private escrow: Escrow | null = null;
@@ -104,9 +124,11 @@ export class EsspNoteValidator implements MoneyDevice {
       replyTimeoutMs: 300,
       retries: 3,
       escrowContext: () => ({ queueFull: false, balance: 0 }),
+      pollWithAck: true,
       log: () => undefined,
       ...options,
     };
+    this.ackMode = this.opts.pollWithAck;
   }
 
   async open(resume: MoneyOpenOptions): Promise<MoneyDeviceInfo> {
@@ -132,7 +154,8 @@ export class EsspNoteValidator implements MoneyDevice {
       throw new Error(`essp: ${info.error}`);
     }
     const resumed = resume.device === info.value.id ? parseNoteCheckpoint(resume.checkpoint) : null;
-    this.notes = resumed ?? 0;
+    this.notes = resumed?.notes ?? 0;
+    this.ackPending = resumed?.ackPending === true ? resumed.notes : null;
     if (resume.device !== null && resume.device !== info.value.id) {
       this.emit({
         type: 'fault',
@@ -212,7 +235,8 @@ export class EsspNoteValidator implements MoneyDevice {
       this.offline = false;
     }
     const escrow = this.escrow;
-    let request = pollRequest();
+    const poll = this.ackMode ? pollWithAckRequest() : pollRequest();
+    let request = poll;
     if (escrow !== null && !escrow.sent) {
       // HOLD keeps the note in escrow one more period; a plain POLL would accept it.
       if (escrow.decision === null) request = holdRequest();
@@ -224,12 +248,53 @@ export class EsspNoteValidator implements MoneyDevice {
       return;
     }
     if (escrow !== null && escrow.decision !== null) escrow.sent = true;
-    if (request[0] !== pollRequest()[0]) return;
+    if (request !== poll) return;
     if (!r.reply.ok) {
+      if (this.ackMode && r.reply.status === 'COMMAND_NOT_KNOWN') {
+        // Older firmware: plain POLL from now on (a credit can then be lost at a power cut).
+        this.ackMode = false;
+        this.ackPending = null;
+        this.opts.log('essp: unit does not know POLL WITH ACK; using POLL');
+        return;
+      }
       this.opts.log(`essp: POLL answered ${r.reply.status}`);
       return;
     }
-    this.apply(parsePollEvents(r.reply.body));
+    const events = parsePollEvents(r.reply.body);
+    this.apply(events);
+    if (this.ackMode) await this.acknowledge(events.some((e) => e.type === 'credit-note'));
+  }
+
+  /**
+   * After a POLL WITH ACK reply was applied (its credits committed by the listeners): sends
+   * EVENT ACK when the reply held a credit, and stores that no credit is pending any more,
+   * either because the unit confirmed the ACK or because a reply came without the credit
+   * it would otherwise repeat.
+   */
+  private async acknowledge(sawCredit: boolean): Promise<void> {
+    if (sawCredit) {
+      const ack = await this.link?.send(eventAckRequest());
+      if (ack === undefined) return;
+      if (!ack.ok) {
+        // No answer even to the retries: resynchronise as after any silent exchange; the unit
+        // keeps repeating the credit, which comes back under the same id.
+        this.goOffline('timeout', `EVENT ACK: ${ack.error}`);
+        return;
+      }
+      if (!ack.reply.ok) {
+        this.opts.log(`essp: EVENT ACK answered ${ack.reply.status}; the credit will repeat`);
+        return;
+      }
+    }
+    if (this.ackPending === null) return;
+    const notes = this.ackPending;
+    this.ackPending = null;
+    this.emit({
+      type: 'checkpoint',
+      device: this.info?.id ?? 'essp',
+      checkpoint: formatNoteCheckpoint(notes),
+      detail: `note ${notes} acknowledged`,
+    });
   }
 
   private apply(events: readonly EsspPollEvent[]): void {
@@ -321,10 +386,15 @@ export class EsspNoteValidator implements MoneyDevice {
 
   private credit(channel: number): void {
     const device = this.info?.id ?? 'essp';
-    this.notes += 1;
-    const checkpoint = formatNoteCheckpoint(this.notes);
+    const repeat = this.ackMode && this.ackPending !== null;
+    if (!repeat) this.notes += 1;
+    const number = repeat ? (this.ackPending as number) : this.notes;
+    if (this.ackMode) this.ackPending = number;
+    const checkpoint = formatNoteCheckpoint(number, this.ackMode);
     const denomination = this.info?.denominations.find((d) => d.position === channel);
     if (denomination === undefined) {
+      if (repeat) return; // already reported when it first came
+
       // The validator kept a note we cannot value: an alarm for the operator, never a guess.
       this.emit({
         type: 'fault',
@@ -339,7 +409,8 @@ export class EsspNoteValidator implements MoneyDevice {
     this.emit({
       type: 'credit',
       device,
-      deviceEventId: `note-${this.notes}`,
+      // A repeat carries the id it had the first time, so the ledger takes it at most once.
+      deviceEventId: `note-${number}`,
       position: channel,
       valueCents: denomination.valueCents,
       currency: denomination.currency,

@@ -7,7 +7,8 @@
  * A note goes READ NOTE 0 (reading) -> READ NOTE ch (escrow). The host then keeps it with HOLD,
  * returns it with REJECT (REJECTING, REJECTED), or accepts it with a plain POLL (STACKING,
  * CREDIT NOTE ch, STACKED). The simulator records every note it reported in a CREDIT NOTE:
- * that list is the money a host must have credited, exactly.
+ * that list is the money a host must have credited, exactly. Polled with POLL WITH ACK, it
+ * repeats a CREDIT NOTE in every reply until EVENT ACK and moves no note meanwhile.
  */
 import { EsspCommand, EsspStatus } from './commands.js';
 import type { EsspPacket } from './frame.js';
@@ -31,6 +32,8 @@ export interface EsspSimulatorOptions {
   readonly slaveId?: number;
   /** Highest protocol version HOST PROTOCOL may select (FAIL above it). Default 7. */
   readonly maxProtocolVersion?: number;
+  /** Whether the unit knows POLL WITH ACK and EVENT ACK (default true; older firmware not). */
+  readonly pollWithAck?: boolean;
 }
 
 /** A note the simulator reported as CREDIT NOTE. */
@@ -50,6 +53,8 @@ export interface EsspSimStats {
   repeated: number;
   /** Replies deliberately not sent (dropReplies). */
   dropped: number;
+  /** EVENT ACKs ignored on purpose (ignoreEventAcks), as if they never arrived. */
+  acksIgnored: number;
 }
 
 type NotePhase =
@@ -76,7 +81,13 @@ const DEFAULT_PROTOCOL = 4;
  */
 export class EsspDeviceModel {
   readonly credited: EsspCreditedNote[] = [];
-  readonly stats: EsspSimStats = { received: 0, acted: 0, repeated: 0, dropped: 0 };
+  readonly stats: EsspSimStats = {
+    received: 0,
+    acted: 0,
+    repeated: 0,
+    dropped: 0,
+    acksIgnored: 0,
+  };
   private readonly channels: readonly Required<EsspSimChannel>[];
   private readonly opts: Required<Omit<EsspSimulatorOptions, 'channels'>>;
   private lastSeq: SeqBit | undefined;
@@ -90,6 +101,9 @@ export class EsspDeviceModel {
   private stackerFull = false;
   private oneOff: EsspPollEvent[] = [];
   private lastRejectCode = 0;
+  /** Credit events POLL WITH ACK keeps repeating until EVENT ACK; no note moves meanwhile. */
+  private unacked: EsspPollEvent[] = [];
+  private acksToIgnore = 0;
 
   constructor(options: EsspSimulatorOptions = {}) {
     this.opts = {
@@ -98,6 +112,7 @@ export class EsspDeviceModel {
       firmwareVersion: options.firmwareVersion ?? '0333',
       slaveId: options.slaveId ?? 0,
       maxProtocolVersion: options.maxProtocolVersion ?? 7,
+      pollWithAck: options.pollWithAck ?? true,
     };
     const table: readonly EsspSimChannel[] =
       options.channels ?? [5, 10, 20, 50, 100].map((value) => ({ value }));
@@ -122,12 +137,27 @@ export class EsspDeviceModel {
     return this.note === null ? null : `${this.note.phase}:${this.note.channel}`;
   }
 
+  /** Credit events reported by POLL WITH ACK and not yet acknowledged. */
+  get unackedEvents(): number {
+    return this.unacked.length;
+  }
+
+  /**
+   * Acts as if the next `count` EVENT ACKs were lost on the line: they get no reply and
+   * clear nothing, so the host times out and the credit stays pending.
+   */
+  ignoreEventAcks(count: number): void {
+    this.acksToIgnore = count;
+  }
+
   /**
    * A patron feeds a note into channel `channel`. Returns false when the unit does not take
-   * it in at all (disabled, jammed, stacker full, or a note already in the path).
+   * it in at all (disabled, jammed, stacker full, a note already in the path, or a credit
+   * still waiting for EVENT ACK).
    */
   insertNote(channel: number): boolean {
     if (!this.enabled || this.jam !== null || this.stackerFull || this.note !== null) return false;
+    if (this.unacked.length > 0) return false;
     const known = channel >= 1 && channel <= this.channels.length;
     const refuse = !known || (this.inhibitMask & (1 << (channel - 1))) === 0;
     this.note = { phase: 'reading', channel, refuse };
@@ -161,6 +191,7 @@ export class EsspDeviceModel {
     this.justReset = true;
     this.note = null;
     this.oneOff = [];
+    this.unacked = [];
   }
 
   /** Handles one frame; returns the reply DATA to send, or null if the frame is not ours. */
@@ -171,6 +202,11 @@ export class EsspDeviceModel {
     if (slaveSeqVerdict(this.lastSeq, packet.seqBit, isSync) === 'repeat-last-reply') {
       this.stats.repeated++;
       return this.lastReply ?? Uint8Array.of(EsspStatus.FAIL);
+    }
+    if (packet.data[0] === EsspCommand.EVENT_ACK && this.acksToIgnore > 0) {
+      this.acksToIgnore--;
+      this.stats.acksIgnored++;
+      return null;
     }
     this.stats.acted++;
     const reply = this.act(packet.data);
@@ -225,21 +261,35 @@ export class EsspDeviceModel {
         this.lastRejectCode = REJECT_BY_HOST;
         return ok();
       case EsspCommand.POLL:
-        return ok(...encodePollEvents(this.poll()));
+        return ok(...encodePollEvents(this.poll(false)));
+      case EsspCommand.POLL_WITH_ACK:
+        if (!this.opts.pollWithAck) return Uint8Array.of(EsspStatus.COMMAND_NOT_KNOWN);
+        return ok(...encodePollEvents(this.poll(true)));
+      case EsspCommand.EVENT_ACK:
+        if (!this.opts.pollWithAck) return Uint8Array.of(EsspStatus.COMMAND_NOT_KNOWN);
+        this.unacked = [];
+        return ok();
       default:
         return Uint8Array.of(EsspStatus.COMMAND_NOT_KNOWN);
     }
   }
 
-  /** Events for one POLL, advancing the note by one step. */
-  private poll(): EsspPollEvent[] {
+  /**
+   * Events for one POLL, advancing the note by one step. With `withAck`, a CREDIT NOTE is
+   * repeated in every reply until EVENT ACK and the note path stands still until then; a
+   * plain POLL reports each event once.
+   */
+  private poll(withAck: boolean): EsspPollEvent[] {
     const events: EsspPollEvent[] = [];
     if (this.justReset) {
       events.push({ type: 'slave-reset' });
       this.justReset = false;
     }
     events.push(...this.oneOff.splice(0));
-    const note = this.note;
+    // A plain POLL after POLL WITH ACK reports what was pending one last time.
+    if (!withAck) events.push(...this.unacked.splice(0));
+    events.push(...this.unacked);
+    const note = this.unacked.length > 0 ? null : this.note;
     if (note !== null) {
       const ch = note.channel;
       switch (note.phase) {
@@ -261,6 +311,7 @@ export class EsspDeviceModel {
           const channel = this.channels[ch - 1];
           if (channel !== undefined) this.credited.push({ channel: ch, ...channel });
           events.push({ type: 'credit-note', channel: ch }, { type: 'stacking' });
+          if (withAck) this.unacked.push({ type: 'credit-note', channel: ch });
           note.phase = 'stacked';
           break;
         }

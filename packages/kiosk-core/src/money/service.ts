@@ -209,7 +209,9 @@ export class MoneyService {
       if (e.checkpoint !== undefined) {
         this.checkpoints.save(s.config.id, { unit: e.device, checkpoint: e.checkpoint });
       }
-      if (e.type === 'reject') {
+      if (e.type === 'checkpoint') {
+        log.debug({ detail: e.detail }, 'money device checkpoint');
+      } else if (e.type === 'reject') {
         log.info({ reason: e.reason, code: e.code, detail: e.detail }, 'money rejected');
         this.emit({
           type: 'feedback',
