@@ -91,7 +91,8 @@ export class CheckpointReader {
 
   constructor(private readonly file: string) {}
 
-  committedCounter(device: string): number | null {
+  /** The checkpoint the core last committed for `device`, parsed; null when there is none. */
+  committed(device: string): Record<string, unknown> | null {
     try {
       this.#db ??= new Database(this.file, { readonly: true, fileMustExist: true });
       const row = this.#db
@@ -99,13 +100,17 @@ export class CheckpointReader {
           'SELECT checkpoint FROM device_checkpoints WHERE device = ?',
         )
         .get(device);
-      if (row === undefined) return null;
-      const { counter } = JSON.parse(row.checkpoint) as { counter?: unknown };
-      return typeof counter === 'number' ? counter : null;
+      return row === undefined ? null : (JSON.parse(row.checkpoint) as Record<string, unknown>);
     } catch {
       // No database yet, or the table is not migrated yet: nothing committed.
       return null;
     }
+  }
+
+  /** The ccTalk event counter in the committed checkpoint of `device`. */
+  committedCounter(device: string): number | null {
+    const counter = this.committed(device)?.counter;
+    return typeof counter === 'number' ? counter : null;
   }
 
   close(): void {
