@@ -14,6 +14,7 @@ export default defineConfig({
     include: [
       'packages/*/src/**/*.test.ts',
       'firmware-hal/src/**/*.test.ts',
+      'fleet-server/src/**/*.test.ts',
       'apps/kiosk/src/**/*.test.{ts,tsx}',
       'test/integration/**/*.test.ts',
     ],
