@@ -3,60 +3,14 @@ import path from 'node:path';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig, startCore, type CoreHandle } from '@jukebox/kiosk-core';
-import type {
-  Denomination,
-  MoneyDevice,
-  MoneyDeviceInfo,
-  MoneyEvent,
-} from '@jukebox/firmware-hal/money';
 import { kioskState, statusResponse, type KioskEvent } from '@jukebox/protocol';
+import { Acceptor } from './memory-acceptor.js';
 import { connect, crashingFfmpeg, tempDir, tone, until, type LogLine } from './support.js';
 
 // Issue 3 in the runtime: a coin and a note credit the ledger, a pick spends its price in the
 // same transaction as the queue insert, "play next" jumps the queue, and a paid song whose
 // decoder dies is refunded once. The acceptors are in-memory MoneyDevices injected through
 // the core's driver factory; the serial drivers have their own pty tests in firmware-hal.
-
-/** A minimal acceptor at the MoneyDevice interface: inserts become numbered credit events. */
-class Acceptor implements MoneyDevice {
-  inhibited = true;
-  private counter = 0;
-  private readonly listeners = new Set<(e: MoneyEvent) => void>();
-  constructor(
-    readonly kind: 'cctalk' | 'essp',
-    readonly id: string,
-    readonly denominations: Denomination[],
-  ) {}
-  open(): Promise<MoneyDeviceInfo> {
-    return Promise.resolve({ kind: this.kind, id: this.id, denominations: this.denominations });
-  }
-  close = () => Promise.resolve();
-  setEnabledDenominations = () => Promise.resolve();
-  setMasterInhibit(inhibited: boolean): Promise<void> {
-    this.inhibited = inhibited;
-    return Promise.resolve();
-  }
-  onEvent(listener: (e: MoneyEvent) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-  emit(e: MoneyEvent): void {
-    for (const l of this.listeners) l(e);
-  }
-  insert(valueCents: number): void {
-    const d = this.denominations.find((x) => x.valueCents === valueCents);
-    if (!d || this.inhibited) throw new Error('the acceptor would hand this back');
-    this.counter++;
-    this.emit({
-      type: 'credit',
-      device: this.id,
-      deviceEventId: String(this.counter),
-      valueCents,
-      position: d.position,
-      checkpoint: String(this.counter),
-    });
-  }
-}
 
 const tmp = tempDir('money');
 const coin = new Acceptor('cctalk', 'cctalk:SIM:1', [{ position: 1, valueCents: 25 }]);

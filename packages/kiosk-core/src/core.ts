@@ -8,6 +8,9 @@ import { openDatabase } from './db/index.js';
 import { Library, LoudnessJob } from './library/index.js';
 import { createLogger, type Logger } from './log.js';
 import { CreditLedger, MoneyService, PaidQueue } from './money/index.js';
+import { writeCoreUrl } from './core-url.js';
+import { OperatorService } from './operator/service.js';
+import { loadOrCreateOperatorToken } from './operator/token.js';
 import { PlayLog } from './plays/index.js';
 import { Player, type PlayItem } from './player/index.js';
 import { QueueStore } from './queue/index.js';
@@ -92,10 +95,14 @@ export async function startCore(
     service: money,
   });
   const handlers = createHandlers(jukebox);
+  const operator = new OperatorService(ledger, log.child({ part: 'operator' }), () =>
+    jukebox.publishState(),
+  );
   const server = await createHttpServer({
     jukebox,
     handlers,
     log,
+    operator: { service: operator, token: loadOrCreateOperatorToken(config.dataDir) },
     uiDir: config.ui.dir ?? null,
     listenHost: config.http.host,
   });
@@ -103,6 +110,7 @@ export async function startCore(
   const address = server.server.address();
   const port = typeof address === 'object' && address ? address.port : config.http.port;
   const url = `http://${config.http.host}:${port}`;
+  writeCoreUrl(config.dataDir, url);
   player.start();
   // Each open is bounded by its driver's timeouts; a unit that fails is retried in the
   // background, so an unplugged acceptor never keeps the box from playing.

@@ -5,3 +5,4 @@ export * from './kiosk-api.js';
 export * from './config.js';
 export * from './fleet/index.js';
 export * from './fleet-staff.js';
+export * from './operator-api.js';

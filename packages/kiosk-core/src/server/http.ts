@@ -5,6 +5,8 @@ import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { LogController } from 'fastify';
 import { coverId } from '@jukebox/protocol';
 import type { Logger } from '../log.js';
+import { operatorRoutes } from '../operator/routes.js';
+import type { OperatorService } from '../operator/service.js';
 import type { KioskHandlers } from '../service/dispatch.js';
 import type { Jukebox } from '../service/jukebox.js';
 import { isAllowedOrigin, isLocalHost, isLoopbackAddress } from './local-only.js';
@@ -18,6 +20,8 @@ export interface HttpOptions {
   uiDir: string | null;
   /** The address the server listens on; on loopback, only loopback Host names are served. */
   listenHost: string;
+  /** The operator API and the token it requires (see operator/token.ts). */
+  operator: { service: OperatorService; token: string };
 }
 
 /**
@@ -52,6 +56,13 @@ export async function createHttpServer(opts: HttpOptions) {
   app.get('/api/v1/health', async (_req, reply) => {
     const playing = jukebox.canPlay();
     return reply.code(playing ? 200 : 503).send({ ok: playing, player: jukebox.state().player });
+  });
+
+  await app.register(operatorRoutes, {
+    prefix: '/api/v1/operator',
+    operator: opts.operator.service,
+    token: opts.operator.token,
+    log,
   });
 
   app.get<{ Params: { id: string } }>('/media/covers/:id', async (req, reply) => {

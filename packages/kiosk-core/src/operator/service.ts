@@ -1,0 +1,68 @@
+import type {
+  CollectionResponse,
+  GrantCreditsRequest,
+  GrantCreditsResponse,
+  LedgerQuery,
+  LedgerResponse,
+} from '@jukebox/protocol';
+import type { Logger } from '../log.js';
+import type { CreditLedger, LedgerResult } from '../money/index.js';
+
+/**
+ * What an operator does at the box: free credits (a ledger row with the reason and the staff
+ * name), emptying the cash box (a collection mark closing the money totals) and reading the
+ * ledger. Every change is a ledger write; `changed` lets the UI show the new balance at once.
+ */
+export class OperatorService {
+  constructor(
+    private readonly ledger: CreditLedger,
+    private readonly log: Logger,
+    private readonly changed: () => void,
+  ) {}
+
+  grantCredits(request: GrantCreditsRequest): LedgerResult<GrantCreditsResponse> {
+    const r = this.ledger.freeCredits(request.credits, request.reason, request.staff);
+    if (!r.ok) return r;
+    this.log.info(
+      { seq: r.value.seq, credits: request.credits, reason: request.reason, staff: request.staff },
+      'operator gave free credits',
+    );
+    this.changed();
+    return { ok: true, value: { entry: r.value, balance: r.value.balanceAfter } };
+  }
+
+  collect(staff: string): LedgerResult<CollectionResponse> {
+    const r = this.ledger.markCollection(staff);
+    if (!r.ok) return r;
+    const { collection, collected } = r.value;
+    this.log.info(
+      { collection: collection.id, staff, totalCents: collected.totalCents },
+      'cash box collected',
+    );
+    this.changed();
+    return {
+      ok: true,
+      value: {
+        collection,
+        collected: {
+          sinceCollection: collected.since?.at ?? null,
+          totalCents: collected.totalCents,
+          count: collected.count,
+          byDenomination: collected.byDenomination,
+        },
+      },
+    };
+  }
+
+  ledgerPage(query: LedgerQuery): LedgerResponse {
+    // One row more than asked tells whether another page follows.
+    const rows = this.ledger.entriesAfter(query.after, query.limit + 1);
+    const entries = rows.slice(0, query.limit);
+    const last = entries.at(-1);
+    return {
+      entries,
+      balance: this.ledger.balance(),
+      next: rows.length > query.limit && last ? last.seq : null,
+    };
+  }
+}
