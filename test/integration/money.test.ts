@@ -141,6 +141,26 @@ describe('money through the core', () => {
     ]);
   });
 
+  it('a pick sent again with its request id (answer lost) is charged once', async () => {
+    const before = (await state()).credits;
+    const pick = { trackId: ids.Plain, requestId: 'retry-test-0001' };
+    const first = (await ui.call('enqueue', pick)) as { ok: boolean; value: { entryId: number } };
+    const again = (await ui.call('enqueue', pick)) as { ok: boolean; value: { entryId: number } };
+    expect(first.ok && again.ok).toBe(true);
+    expect(again.value.entryId).toBe(first.value.entryId);
+    expect((await state()).credits).toBe(before - 1);
+    expect(
+      await ui.call('enqueue', { trackId: ids.Jump, requestId: 'retry-test-0001' }),
+    ).toMatchObject({
+      ok: false,
+      error: { code: 'bad_request' },
+    });
+    expect(await ui.call('enqueue', { trackId: ids.Jump, requestId: 'no' })).toMatchObject({
+      ok: false,
+      error: { code: 'bad_request' },
+    });
+  });
+
   it('a faulty coin acceptor makes the UI say "Bills only"', async () => {
     coin.emit({ type: 'fault', device: coin.id, reason: 'jam', fatal: true });
     await until(

@@ -17,6 +17,8 @@ const letter = z
   .string()
   .regex(/^[A-Z#]$/, 'letter is A-Z or #')
   .optional();
+/** A client-chosen id making a request idempotent: 8-64 URL-safe characters. */
+const requestId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'requestId is 8-64 of A-Z a-z 0-9 _ -');
 
 /**
  * The kiosk API: every call the touch UI can make on the core. One schema per method for its
@@ -76,7 +78,15 @@ export const kioskMethods = {
      * Buys a song: the song price, or with `playNext` the premium price and the head of the
      * queue. Refused with `insufficient_credits` (nothing spent) when the credits fall short.
      */
-    params: z.object({ trackId: id, playNext: z.boolean().default(false) }),
+    params: z.object({
+      trackId: id,
+      playNext: z.boolean().default(false),
+      /**
+       * The client's id for this pick. A retry with the same id (the answer was lost with the
+       * connection) returns the entry already bought instead of charging again.
+       */
+      requestId: requestId.optional(),
+    }),
     result: queueEntry,
   },
   setVolume: {

@@ -37,6 +37,7 @@ describe('openDatabase', () => {
       { version: 1, name: 'library' },
       { version: 2, name: 'credit_ledger' },
       { version: 3, name: 'paid_queue' },
+      { version: 4, name: 'pick_requests' },
     ]);
     db.close();
   });

@@ -118,4 +118,28 @@ describe('PaidQueue', () => {
     expect(paid.refund(free.entryId, 'decoder failed')).toEqual({ refunded: 0, why: 'not paid' });
     expect(ledger.balance()).toBe(4);
   });
+
+  it('a retried request id returns the entry already bought and charges nothing more', () => {
+    ledger.creditFromDevice(coin(1)); // 1 credit
+    expect(paid.previous('req-aaaa-0001', a)).toBeNull();
+    const first = paid.pick(a, false, 'req-aaaa-0001');
+    if (!first.ok) throw new Error(first.error.message);
+    // The answer was lost with the connection; the UI sends the same pick again.
+    const again = paid.previous('req-aaaa-0001', a);
+    expect(again).toEqual(first);
+    expect(ledger.balance()).toBe(0);
+    expect(queue.list()).toHaveLength(1);
+    // The same id for another song is a client bug, refused, and changes nothing.
+    expect(paid.previous('req-aaaa-0001', b)).toMatchObject({
+      ok: false,
+      error: { code: 'bad_request' },
+    });
+    // A refused pick remembers nothing: its id may be used again once the money is in.
+    expect(paid.pick(b, false, 'req-bbbb-0002')).toMatchObject({ ok: false });
+    expect(paid.previous('req-bbbb-0002', b)).toBeNull();
+    ledger.creditFromDevice(coin(2));
+    expect(paid.pick(b, false, 'req-bbbb-0002').ok).toBe(true);
+    expect(ledger.balance()).toBe(0);
+    expect(queue.list()).toHaveLength(2);
+  });
 });

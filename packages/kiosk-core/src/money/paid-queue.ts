@@ -7,6 +7,7 @@ import {
   type QueueEntry,
 } from '@jukebox/protocol';
 import type { Db } from '../db/index.js';
+import { cachedStatement } from '../db/statements.js';
 import { LibraryError } from '../library/index.js';
 import type { Logger } from '../log.js';
 import type { QueueStore } from '../queue/index.js';
@@ -48,17 +49,39 @@ export class PaidQueue {
   ) {}
 
   /**
+   * What a pick made under `requestId` returned, or null when no pick was bought under it.
+   * The same id for another song is refused: it is a client bug, not a retry.
+   */
+  previous(requestId: string, trackId: number): ApiResult<QueueEntry> | null {
+    const row = cachedStatement<[string], { trackId: number; entry: string }>(
+      this.db,
+      'SELECT track_id AS trackId, entry FROM pick_requests WHERE request_id = ?',
+    ).get(requestId);
+    if (row === undefined) return null;
+    if (row.trackId !== trackId) {
+      return fail('bad_request', `request ${requestId} already bought another song`);
+    }
+    this.log.info({ requestId, trackId }, 'pick retried: answered with the entry already bought');
+    return ok(JSON.parse(row.entry) as QueueEntry);
+  }
+
+  /**
    * Queues `trackId` for the song price, or at the head of the queue for the "play next"
    * price. Refusals come back as results and spend nothing: `insufficient_credits` with the
-   * credits missing, `not_found`, `unavailable`, `queue_full`.
+   * credits missing, `not_found`, `unavailable`, `queue_full`. With `requestId`, the entry is
+   * remembered in the same transaction, for `previous()`.
    */
-  pick(trackId: number, playNext: boolean): ApiResult<QueueEntry> {
+  pick(trackId: number, playNext: boolean, requestId?: string): ApiResult<QueueEntry> {
     const price = priceOf({ playNext }, this.pricing);
     try {
       // A song that cannot be queued is refused before the patron is asked for money.
       this.queue.queueable(trackId);
       if (isFreePlay(this.pricing)) {
-        const entry = this.queue.add(trackId, { playNext, paidCredits: 0 });
+        const entry = this.db
+          .transaction(() =>
+            this.remember(requestId, this.queue.add(trackId, { playNext, paidCredits: 0 })),
+          )
+          .immediate();
         this.log.info({ trackId, entryId: entry.entryId, playNext }, 'song queued (free play)');
         return ok(entry);
       }
@@ -69,7 +92,7 @@ export class PaidQueue {
           const e = this.queue.add(trackId, { playNext, paidCredits: price });
           const spent = this.ledger.spend(price, entryRef(e.entryId));
           if (!spent.ok) throw new SpendRefused(spent.error);
-          return e;
+          return this.remember(requestId, e);
         })
         .immediate();
       this.log.info({ trackId, entryId: entry.entryId, price, playNext }, 'song bought');
@@ -84,6 +107,16 @@ export class PaidQueue {
       if (err instanceof LibraryError) return fail(err.code, err.message);
       throw err;
     }
+  }
+
+  private remember(requestId: string | undefined, entry: QueueEntry): QueueEntry {
+    if (requestId !== undefined) {
+      cachedStatement<[string, number, string, string]>(
+        this.db,
+        'INSERT INTO pick_requests (request_id, track_id, entry, at) VALUES (?, ?, ?, ?)',
+      ).run(requestId, entry.track.id, JSON.stringify(entry), new Date().toISOString());
+    }
+    return entry;
   }
 
   /** Gives back what an entry cost when it could not play; a second call refunds nothing. */

@@ -21,7 +21,7 @@ export function createHandlers(jukebox: Jukebox): KioskHandlers {
     },
     search: ({ query, limit }) => ok(library.search(query, limit)),
     getAttractCovers: ({ limit }) => ok(library.attractCovers(limit)),
-    enqueue: ({ trackId, playNext }) => jukebox.pick(trackId, playNext),
+    enqueue: ({ trackId, playNext, requestId }) => jukebox.pick(trackId, playNext, requestId),
     setVolume: ({ volume }) => ok({ volume: jukebox.setVolume(volume) }),
   };
 }

@@ -125,14 +125,17 @@ export class Jukebox {
    * The patron's pick (the kiosk API's `enqueue`): spends the song price, or the "play next"
    * price for the head of the queue, in one transaction with the queue insert.
    */
-  pick(trackId: number, playNext = false): ApiResult<QueueEntry> {
+  pick(trackId: number, playNext = false, requestId?: string): ApiResult<QueueEntry> {
+    // A retry of a pick already bought gets the same answer, whatever happened since.
+    const previous = requestId === undefined ? null : this.money.paid.previous(requestId, trackId);
+    if (previous !== null) return previous;
     if (!this.canPlay()) {
       return {
         ok: false,
         error: { code: 'unavailable', message: 'playback is out of order; please ask staff' },
       };
     }
-    const result = this.money.paid.pick(trackId, playNext);
+    const result = this.money.paid.pick(trackId, playNext, requestId);
     if (result.ok) {
       this.player.wake();
       this.publishState();

@@ -22,7 +22,12 @@ describe('pick store', () => {
     const second = pick.getState().confirm();
     reply.resolve({ ok: true, value: { entryId: 1, track, requestedAt: 'now', playNext: false } });
     await Promise.all([first, second]);
-    expect(fake.calls).toEqual([{ method: 'enqueue', params: { trackId: 12 } }]);
+    expect(fake.calls).toEqual([
+      {
+        method: 'enqueue',
+        params: { trackId: 12, requestId: expect.stringMatching(/^[0-9a-f]{32}$/) },
+      },
+    ]);
     expect(pick.getState().track).toBeNull();
     expect(toasts.getState().toasts.map((t) => t.text)).toEqual(['Added to queue: Song Two']);
     vi.advanceTimersByTime(4_000);
@@ -50,7 +55,12 @@ describe('pick store', () => {
     const pick = createPickStore(fake.api, toasts);
     pick.getState().pick(sampleTrack({ id: 7, title: 'Heroes' }));
     await pick.getState().confirm(true);
-    expect(fake.calls).toEqual([{ method: 'enqueue', params: { trackId: 7, playNext: true } }]);
+    expect(fake.calls).toEqual([
+      {
+        method: 'enqueue',
+        params: { trackId: 7, playNext: true, requestId: expect.stringMatching(/^[0-9a-f]{32}$/) },
+      },
+    ]);
     expect(toasts.getState().toasts.map((t) => t.text)).toEqual(['Playing next: Heroes']);
   });
 
@@ -71,5 +81,36 @@ describe('pick store', () => {
     });
     pick.getState().cancel();
     expect(pick.getState().shortfall).toBeNull();
+  });
+
+  it('retries a pick whose answer was lost under the same request id; a new pick gets a new one', async () => {
+    let n = 0;
+    const replies: Reply[] = [
+      { ok: false, error: { code: 'unavailable', message: 'connection lost' } },
+      {
+        ok: true,
+        value: { entryId: 5, track: sampleTrack(), requestedAt: 'now', playNext: false },
+      },
+      {
+        ok: true,
+        value: { entryId: 6, track: sampleTrack(), requestedAt: 'now', playNext: false },
+      },
+    ];
+    const fake = new FakeApi().handle('enqueue', async () => replies[n++] as Reply);
+    const pick = createPickStore(
+      fake.api,
+      createToastStore(),
+      () => 0,
+      () => `req-${n}-${fake.calls.length}`,
+    );
+    pick.getState().pick(sampleTrack({ id: 3 }));
+    await pick.getState().confirm();
+    expect(pick.getState().error).not.toBeNull();
+    await pick.getState().confirm();
+    pick.getState().pick(sampleTrack({ id: 4 }));
+    await pick.getState().confirm();
+    const ids = fake.calls.map((c) => (c.params as { requestId: string }).requestId);
+    expect(ids[0]).toBe(ids[1]);
+    expect(ids[2]).not.toBe(ids[0]);
   });
 });

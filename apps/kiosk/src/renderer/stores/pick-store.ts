@@ -12,6 +12,12 @@ export interface PickState {
   error: string | null;
   /** The core's last `insufficient_credits` refusal for this pick (see `pickOffer`). */
   shortfall: Shortfall | null;
+  /**
+   * Id sent with every attempt to buy the track in the sheet: when an answer is lost with the
+   * connection and the patron taps again, the core answers with the song already bought
+   * instead of charging twice. A new sheet gets a new id.
+   */
+  requestId: string;
   pick(track: TrackSummary): void;
   cancel(): void;
   /**
@@ -23,6 +29,12 @@ export interface PickState {
 
 export type PickStore = StoreApi<PickState>;
 
+/** 128 random bits, URL-safe (the core accepts 8-64 of A-Z a-z 0-9 _ -). */
+export function newRequestId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
 /**
  * Song choice: tap a row, confirm in a sheet, enqueue. `credits` reads the balance the UI
  * shows, stamped on a refusal so a later balance can supersede it.
@@ -31,25 +43,27 @@ export function createPickStore(
   api: KioskApi,
   toasts: ToastStore,
   credits: () => number = () => 0,
+  requestIds: () => string = newRequestId,
 ): PickStore {
   return createStore<PickState>()((set, get) => ({
     track: null,
     busy: false,
     error: null,
     shortfall: null,
+    requestId: requestIds(),
     pick(track) {
-      set({ track, busy: false, error: null, shortfall: null });
+      set({ track, busy: false, error: null, shortfall: null, requestId: requestIds() });
     },
     cancel() {
       set({ track: null, busy: false, error: null, shortfall: null });
     },
     async confirm(playNext = false) {
-      const { track, busy } = get();
+      const { track, busy, requestId } = get();
       // A double tap must not queue the song twice.
       if (!track || busy) return;
       set({ busy: true, error: null, shortfall: null });
       const result = await api.enqueue(
-        playNext ? { trackId: track.id, playNext } : { trackId: track.id },
+        playNext ? { trackId: track.id, playNext, requestId } : { trackId: track.id, requestId },
       );
       if (get().track !== track) return;
       if (result.ok) {
