@@ -29,3 +29,4 @@ export {
   type DecodeOptions,
   type CountOptions,
 } from './decode.js';
+export * from './ingest/index.js';
