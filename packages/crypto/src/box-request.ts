@@ -32,11 +32,12 @@ const TIMESTAMP_PATTERN = /^(0|[1-9][0-9]{0,15})$/;
 
 export type RequestBody = Uint8Array | string | undefined | null;
 
-export interface BoxRequestHeaders {
+// A type alias, not an interface, so it is assignable to IncomingHeaders (index signature).
+export type BoxRequestHeaders = {
   'x-box-id': string;
   'x-box-timestamp': string;
   'x-box-signature': string;
-}
+};
 
 /** Header values as Node's IncomingHttpHeaders (and fastify) present them: lower-case keys. */
 export type IncomingHeaders = Record<string, string | string[] | undefined>;

@@ -19,10 +19,9 @@ export function signEnrollmentRequest<T extends { signingPublicKey: string }>(
  * Checks an enrollment request's `proof` against the `signingPublicKey` it carries: it shows
  * the box holds the private key it is enrolling. (The one-time code is the server's check.)
  */
-export function verifyEnrollmentRequest(request: {
-  signingPublicKey: string;
-  proof: string;
-}): boolean {
+export function verifyEnrollmentRequest<T extends { signingPublicKey: string; proof: string }>(
+  request: T,
+): boolean {
   if (typeof request !== 'object' || request === null) return false;
   if (typeof request.signingPublicKey !== 'string') return false;
   return verifyAttachedSignature(request, 'proof', request.signingPublicKey);
@@ -40,8 +39,8 @@ export function signHello<T extends { nonce: string }>(
  * Checks a hello: it must echo the nonce this server connection issued (so a recorded hello
  * cannot be replayed on another connection) and be signed by the box's enrolled key.
  */
-export function verifyHello(
-  hello: { nonce: string; signature: string },
+export function verifyHello<T extends { nonce: string; signature: string }>(
+  hello: T,
   expectedNonce: string,
   signingPublicKey: Uint8Array | string | KeyObject,
 ): boolean {
