@@ -73,7 +73,8 @@ export async function inspectCover(bytes: Uint8Array): Promise<CoverInfo> {
   }
   let meta: Metadata;
   try {
-    meta = await sharp(bytes, { limitInputPixels: MAX_COVER_PIXELS }).metadata();
+    // Header only, no pixels decoded; the size limit is checked below with a clearer message.
+    meta = await sharp(bytes, { limitInputPixels: false }).metadata();
   } catch (err) {
     throw new CoverRejected(`the cover is not an image (${(err as Error).message})`, {
       cause: err,
