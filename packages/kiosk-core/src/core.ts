@@ -10,6 +10,7 @@ import { createLogger, type Logger } from './log.js';
 import { CreditLedger, MoneyService, PaidQueue } from './money/index.js';
 import { writeCoreUrl } from './core-url.js';
 import { OperatorService } from './operator/service.js';
+import { SongRequests, TelemetryOutbox } from './telemetry/index.js';
 import { loadOrCreateOperatorToken } from './operator/token.js';
 import { PlayLog } from './plays/index.js';
 import { Player, type PlayItem } from './player/index.js';
@@ -89,11 +90,16 @@ export async function startCore(
     })),
   });
   const paid = new PaidQueue(db, queue, ledger, config.money, log);
-  const jukebox: Jukebox = new Jukebox(config, library, queue, plays, player, log, {
-    ledger,
-    paid,
-    service: money,
-  });
+  const jukebox: Jukebox = new Jukebox(
+    config,
+    library,
+    queue,
+    plays,
+    player,
+    log,
+    { ledger, paid, service: money },
+    { outbox: new TelemetryOutbox(db), songRequests: new SongRequests(db) },
+  );
   const handlers = createHandlers(jukebox);
   const operator = new OperatorService(ledger, log.child({ part: 'operator' }), () =>
     jukebox.publishState(),

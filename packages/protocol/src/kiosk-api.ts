@@ -89,6 +89,15 @@ export const kioskMethods = {
     }),
     result: queueEntry,
   },
+  requestSong: {
+    /**
+     * A patron asks for a song the box does not have (typed on the on-screen keyboard). It goes
+     * up to the fleet server with the box's telemetry; the same words again within ten minutes
+     * count once (`repeated`).
+     */
+    params: z.object({ text: z.string().trim().min(1).max(200) }),
+    result: z.object({ id: id, repeated: z.boolean() }),
+  },
   setVolume: {
     params: z.object({ volume: z.number().int().min(0).max(100) }),
     result: z.object({ volume: z.number().int() }),

@@ -125,5 +125,16 @@ export const statusResponse = z.object({
     totals: moneyTotalsStatus,
     devices: z.array(moneyDeviceStatus),
   }),
+  /** The records waiting to go up to the fleet server (plays, ledger rows, song requests). */
+  telemetry: z.object({
+    /** Newest record seq written. */
+    lastSeq: z.number().int().nonnegative(),
+    /** Highest seq the fleet server acknowledged. */
+    ackedSeq: z.number().int().nonnegative(),
+    /** Records kept until acknowledged. */
+    pending: z.number().int().nonnegative(),
+    /** Song requests patrons made on this box. */
+    songRequests: z.number().int().nonnegative(),
+  }),
 });
 export type StatusResponse = z.infer<typeof statusResponse>;

@@ -72,6 +72,20 @@ test('the on-screen keyboard finds a song by a prefix of its artist', async ({ p
   await expect(page.getByRole('list', { name: 'Songs' })).toContainText(track.artist);
 });
 
+test('a song the box does not have can be asked for from the keyboard', async ({ page, core }) => {
+  await page.goto(core.url);
+  await page.getByRole('button', { name: 'Touch to start', exact: true }).click();
+  await page.getByRole('button', { name: 'Search', exact: true }).click();
+  const keyboard = page.getByRole('group', { name: 'Keyboard' });
+  for (const key of 'QQXZ') await keyboard.getByRole('button', { name: key, exact: true }).click();
+  await expect(page.getByText('Nothing found.')).toBeVisible();
+  await page.getByRole('button', { name: 'Ask for “QQXZ”' }).click();
+  await expect(
+    page.getByRole('status').filter({ hasText: 'We have asked for “QQXZ”' }),
+  ).toBeVisible();
+  await expect.poll(async () => (await core.status()).telemetry.songRequests).toBe(1);
+});
+
 test('returns to attract mode after the idle timeout', async ({ page, core }) => {
   await page.goto(core.url);
   await page.getByRole('button', { name: 'Touch to start', exact: true }).click();

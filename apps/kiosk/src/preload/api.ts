@@ -42,6 +42,7 @@ export function createKioskApi(ipcRenderer: IpcRenderer): KioskApi {
     search: (params) => invoke('search', params),
     getAttractCovers: (params) => invoke('getAttractCovers', params),
     enqueue: (params) => invoke('enqueue', params),
+    requestSong: (params) => invoke('requestSong', params),
     setVolume: (params) => invoke('setVolume', params),
     onEvent: (listener: (event: KioskEvent) => void) => {
       // The IpcRendererEvent carries `sender` (ipcRenderer): it must never reach the page.

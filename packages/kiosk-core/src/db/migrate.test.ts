@@ -38,6 +38,7 @@ describe('openDatabase', () => {
       { version: 2, name: 'credit_ledger' },
       { version: 3, name: 'paid_queue' },
       { version: 4, name: 'pick_requests' },
+      { version: 5, name: 'telemetry' },
     ]);
     db.close();
   });

@@ -22,6 +22,11 @@ export function createHandlers(jukebox: Jukebox): KioskHandlers {
     search: ({ query, limit }) => ok(library.search(query, limit)),
     getAttractCovers: ({ limit }) => ok(library.attractCovers(limit)),
     enqueue: ({ trackId, playNext, requestId }) => jukebox.pick(trackId, playNext, requestId),
+    requestSong: ({ text }) => {
+      const r = jukebox.telemetry.songRequests.add(text);
+      if (!r.repeated) jukebox.log.info({ requestId: r.id, text }, 'song requested');
+      return ok(r);
+    },
     setVolume: ({ volume }) => ok({ volume: jukebox.setVolume(volume) }),
   };
 }

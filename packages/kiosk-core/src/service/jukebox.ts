@@ -15,6 +15,7 @@ import type { CreditLedger, MoneyService, PaidQueue } from '../money/index.js';
 import { interruptedReason, type PlayLog } from '../plays/index.js';
 import { STOPPED_REASON, type PlayItem, type Player, type TrackEnd } from '../player/index.js';
 import type { QueueStore } from '../queue/index.js';
+import type { SongRequests, TelemetryOutbox } from '../telemetry/index.js';
 import { VERSION } from '../version.js';
 
 /** The money side of the jukebox: the ledger, the paid picks and the acceptors. */
@@ -22,6 +23,12 @@ export interface JukeboxMoney {
   ledger: CreditLedger;
   paid: PaidQueue;
   service: MoneyService;
+}
+
+/** What goes up to the fleet server: the outbox, and the songs patrons asked for. */
+export interface JukeboxTelemetry {
+  outbox: TelemetryOutbox;
+  songRequests: SongRequests;
 }
 
 /** Player end reasons that are not a failure of the song: no refund for those. */
@@ -54,8 +61,9 @@ export class Jukebox {
     readonly queue: QueueStore,
     readonly plays: PlayLog,
     private readonly player: Player,
-    private readonly log: Logger,
+    readonly log: Logger,
     private readonly money: JukeboxMoney,
+    readonly telemetry: JukeboxTelemetry,
   ) {
     this.volume = config.audio.volume;
     money.service.onUpdate((u) => {
@@ -203,6 +211,12 @@ export class Jukebox {
         state: s.money,
         totals: this.money.service.totals(),
         devices: this.money.service.devices(),
+      },
+      telemetry: {
+        lastSeq: this.telemetry.outbox.lastSeq(),
+        ackedSeq: this.telemetry.outbox.ackedSeq(),
+        pending: this.telemetry.outbox.unacknowledged(),
+        songRequests: this.telemetry.songRequests.count(),
       },
     };
   }

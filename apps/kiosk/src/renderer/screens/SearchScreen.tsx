@@ -74,6 +74,35 @@ function Results() {
   );
 }
 
+/** Under the results: ask for the song typed when the box does not have it. */
+function RequestSong() {
+  const query = useSlice('search', (s) => s.query.trim());
+  const requested = useSlice('search', (s) => s.requested);
+  const requestError = useSlice('search', (s) => s.requestError);
+  const requestSong = useSlice('search', (s) => s.requestSong);
+  if (query.length < 2) return null;
+  if (requested === query) {
+    return (
+      <p className="request-song status" role="status">
+        Thanks! We have asked for “{query}”.
+      </p>
+    );
+  }
+  return (
+    <div className="request-song">
+      <span>Not here?</span>
+      <button type="button" className="request-button" onClick={() => void requestSong()}>
+        Ask for “{query}”
+      </button>
+      {requestError && (
+        <p className="status status-error" role="alert">
+          {requestError}
+        </p>
+      )}
+    </div>
+  );
+}
+
 /** Search with the on-screen keyboard; results follow every key. */
 export function SearchScreen() {
   const query = useSlice('search', (s) => s.query);
@@ -93,6 +122,7 @@ export function SearchScreen() {
       </div>
       <div className="search-results" aria-live="polite">
         <Results />
+        <RequestSong />
       </div>
       <Keyboard onKey={type} onSpace={() => type(' ')} onBackspace={backspace} onClear={clear} />
     </div>

@@ -57,4 +57,28 @@ describe('search store', () => {
     await Promise.resolve();
     expect(store.getState().error).toMatch(/not responding/);
   });
+
+  it('asks for the song typed once, and says why when the request fails', async () => {
+    let fail = false;
+    const fake = new FakeApi()
+      .handle('search', async () => found('x'))
+      .handle('requestSong', async () =>
+        fail
+          ? { ok: false, error: { code: 'unavailable', message: 'core gone' } }
+          : { ok: true, value: { id: 1, repeated: false } },
+      );
+    const store = createSearchStore(fake.api);
+    store.getState().setQuery('Purple Rain ');
+    await store.getState().requestSong();
+    await store.getState().requestSong(); // a second tap sends nothing more
+    expect(fake.calls.filter((c) => c.method === 'requestSong').map((c) => c.params)).toEqual([
+      { text: 'Purple Rain' },
+    ]);
+    expect(store.getState().requested).toBe('Purple Rain');
+    fail = true;
+    store.getState().setQuery('Heroes');
+    await store.getState().requestSong();
+    expect(store.getState().requested).toBeNull();
+    expect(store.getState().requestError).not.toBeNull();
+  });
 });

@@ -10,7 +10,13 @@ export interface SearchState {
   /** Results shown belong to this query (may lag `query` while a reply is on its way). */
   resultsFor: string;
   error: string | null;
+  /** The text last sent as a song request (the button turns into a thank-you for it). */
+  requested: string | null;
+  /** Why the last song request failed, in plain words. */
+  requestError: string | null;
   setQuery(query: string): void;
+  /** Ask the operator for the song typed (it goes up to the fleet server). */
+  requestSong(): Promise<void>;
   type(key: string): void;
   backspace(): void;
   clear(): void;
@@ -31,10 +37,21 @@ export function createSearchStore(api: KioskApi): SearchStore {
     results: null,
     resultsFor: '',
     error: null,
+    requested: null,
+    requestError: null,
+    async requestSong() {
+      const text = get().query.trim();
+      if (!text || get().requested === text) return;
+      set({ requested: text, requestError: null });
+      const result = await api.requestSong({ text });
+      if (!result.ok && get().requested === text) {
+        set({ requested: null, requestError: errorText(result.error) });
+      }
+    },
     setQuery(query) {
       const q = query.slice(0, MAX_QUERY);
       const seq = ++latest;
-      set({ query: q });
+      set({ query: q, requestError: null });
       if (q.trim() === '') {
         set({ results: null, resultsFor: '', error: null });
         return;
