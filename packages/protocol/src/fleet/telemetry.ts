@@ -1,0 +1,114 @@
+import { z } from 'zod';
+import {
+  shortText,
+  nonNegativeSafeInt,
+  positiveSafeInt,
+  softwareVersion,
+  trackId,
+  wireTime,
+} from './common.js';
+
+/*
+ * Telemetry: events a box records durably and uploads until the server acknowledges them.
+ * Each record has a per-box sequence number; uploads are idempotent on (box, seq), so a
+ * record sent twice (WebSocket, HTTP or USB bundle) is stored once.
+ */
+
+/** Most records in one batch; a box with a backlog sends several batches. */
+export const MAX_TELEMETRY_BATCH = 500;
+
+/** Credits in one event; far beyond any real coin or note. */
+const credits = z.number().int().min(-1_000_000).max(1_000_000);
+
+export const playData = z.strictObject({
+  trackId,
+  startedAt: wireTime,
+  /** Absent while the play is still running (the record is written before it counts). */
+  endedAt: wireTime.optional(),
+  /** Played to the end (counts for royalties). */
+  completed: z.boolean(),
+  /** Bought with credits (a free or staff play is false). */
+  paid: z.boolean(),
+  credits: credits.nonnegative(),
+});
+export type PlayData = z.infer<typeof playData>;
+
+export const ledgerRecordKind = z.enum(['credit', 'spend', 'refund', 'free', 'adjust']);
+export type LedgerRecordKind = z.infer<typeof ledgerRecordKind>;
+
+/** One row of the box's append-only credit ledger, mirrored to the server. */
+export const ledgerData = z.strictObject({
+  /** The row's own sequence number in the box's ledger. */
+  entrySeq: positiveSafeInt,
+  kind: ledgerRecordKind,
+  /** Signed change of credit (a spend is negative). */
+  credits,
+  /** Money taken, for a `credit` from a coin or note. */
+  valueCents: z.number().int().nonnegative().max(100_000_000).optional(),
+  denomination: shortText(32).optional(),
+  reason: shortText(200).optional(),
+  /** The staff member who granted a `free` credit or made an `adjust`. */
+  staff: shortText(100).optional(),
+});
+export type LedgerData = z.infer<typeof ledgerData>;
+
+/** A patron's request for a song the box does not have. Trimmed; 1-200 characters of text. */
+export const songRequestData = z.strictObject({
+  text: z.string().trim().min(1).max(200),
+  artist: z.string().trim().min(1).max(200).optional(),
+  title: z.string().trim().min(1).max(200).optional(),
+});
+export type SongRequestData = z.infer<typeof songRequestData>;
+
+export const statusData = z
+  .strictObject({
+    software: softwareVersion,
+    diskFreeBytes: nonNegativeSafeInt,
+    diskTotalBytes: nonNegativeSafeInt,
+    /** Version of the manifest the box acts on; 0 before its first. */
+    manifestVersion: nonNegativeSafeInt,
+    lastSyncAt: wireTime.optional(),
+    libraryTracks: nonNegativeSafeInt,
+  })
+  .refine((s) => s.diskFreeBytes <= s.diskTotalBytes, {
+    path: ['diskFreeBytes'],
+    message: 'diskFreeBytes exceeds diskTotalBytes',
+  });
+export type StatusData = z.infer<typeof statusData>;
+
+const recordBase = { seq: positiveSafeInt, at: wireTime };
+
+export const telemetryRecord = z.discriminatedUnion('kind', [
+  z.strictObject({ ...recordBase, kind: z.literal('play'), data: playData }),
+  z.strictObject({ ...recordBase, kind: z.literal('ledger'), data: ledgerData }),
+  z.strictObject({ ...recordBase, kind: z.literal('song-request'), data: songRequestData }),
+  z.strictObject({ ...recordBase, kind: z.literal('status'), data: statusData }),
+]);
+export type TelemetryRecord = z.infer<typeof telemetryRecord>;
+export type TelemetryKind = TelemetryRecord['kind'];
+
+/**
+ * A batch of records, as the control channel `telemetry` message and an HTTP upload carry it.
+ * Sequence numbers must strictly increase within a batch (a box sends them in order), which
+ * also rules out duplicates.
+ */
+export const telemetryBatch = z.strictObject({
+  records: z
+    .array(telemetryRecord)
+    .min(1)
+    .max(MAX_TELEMETRY_BATCH)
+    .superRefine((records, ctx) => {
+      for (let i = 1; i < records.length; i++) {
+        const previous = records[i - 1];
+        const current = records[i];
+        if (previous && current && current.seq <= previous.seq) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [i, 'seq'],
+            message: 'seq must increase within a batch',
+          });
+        }
+      }
+    }),
+});
+export type TelemetryBatch = z.infer<typeof telemetryBatch>;
