@@ -8,7 +8,9 @@ import type { Jbx1Header } from './format.js';
 
 /**
  * Per-blob scratch for nonces and AAD. One instance is reused for every chunk of a blob so the
- * hot path allocates only the cipher and its output.
+ * hot path allocates only the cipher and its output. `seal` and `open` are synchronous from
+ * filling the scratch to finishing the cipher, so concurrent async readers of one blob can
+ * share an instance without seeing each other's nonce.
  */
 export class ChunkCipher {
   private readonly nonce = Buffer.alloc(12);

@@ -50,6 +50,20 @@ describe('openEncryptedBlob', () => {
     }
   });
 
+  it('serves concurrent reads on one handle', async () => {
+    const reader = await openEncryptedBlob(blobPath, KEY);
+    try {
+      const ranges = Array.from({ length: 20 }, (_, i) => [i * 250, i * 250 + 300] as const);
+      const parts = await Promise.all(ranges.map(([a, b]) => reader.read(a, b)));
+      parts.forEach((part, i) => {
+        const [a, b] = ranges[i]!;
+        expect(part.equals(plain.subarray(a, b))).toBe(true);
+      });
+    } finally {
+      await reader.close();
+    }
+  });
+
   it('reads the edges: whole, empty, chunk boundaries, last byte', async () => {
     const reader = await openEncryptedBlob(blobPath, KEY);
     try {
