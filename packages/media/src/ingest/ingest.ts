@@ -14,7 +14,13 @@ import {
 import { deliveryArgs, deliveryFormatFor } from './delivery.js';
 import { IngestError, asIngestError, cancelled } from './errors.js';
 import { OutputSet, describeFile } from './outputs.js';
-import { previewArgs, previewFormatFor, previewWindow, type PreviewOptions } from './preview.js';
+import {
+  DEFAULT_PREVIEW_CLIP_MS,
+  previewArgs,
+  previewFormatFor,
+  previewWindow,
+  type PreviewOptions,
+} from './preview.js';
 import { ProgressTracker, type IngestProgress } from './progress.js';
 import type { IngestResult, IngestedCover } from './result.js';
 import { inspectSource } from './source.js';
@@ -80,9 +86,10 @@ export async function ingestTrack(input: string, options: IngestOptions): Promis
   };
 
   try {
+    checkpoint();
     const targetLufs = options.targetLufs ?? DEFAULT_TARGET_LUFS;
     const coverSizes = options.coverSizes ?? DEFAULT_COVER_SIZES;
-    checkOptions(input, targetLufs, coverSizes);
+    checkOptions(input, targetLufs, coverSizes, options.preview);
     const names = [
       INGEST_FILE_NAMES.delivery,
       INGEST_FILE_NAMES.preview,
@@ -104,6 +111,9 @@ export async function ingestTrack(input: string, options: IngestOptions): Promis
     const format = deliveryFormatFor(source.probe.audio.channels);
     const declaredMs = source.probe.durationMs;
     progress.report('transcode');
+    // ffmpeg's last progress report says how much audio it encoded: none at all means the
+    // stream holds no samples (the encoder then writes only a header, which cannot decode).
+    let encodedMs: number | null = null;
     const transcode = await step('transcoding', () =>
       runFfmpeg(
         [
@@ -117,7 +127,10 @@ export async function ingestTrack(input: string, options: IngestOptions): Promis
         {
           ...run,
           ...(declaredMs ? { durationMs: declaredMs } : {}),
-          onProgress: (p) => progress.report('transcode', p.fraction ?? 0),
+          onProgress: (p) => {
+            encodedMs = Math.max(encodedMs ?? 0, p.outTimeMs);
+            progress.report('transcode', p.fraction ?? 0);
+          },
         },
       ),
     );
@@ -127,6 +140,7 @@ export async function ingestTrack(input: string, options: IngestOptions): Promis
         `${decodeErrors.length} decoder error line(s) while transcoding, first: ${decodeErrors[0]}`,
       );
     }
+    if (encodedMs === 0) throw fail('zero_duration', `${input} holds no audio samples`);
     const deliveryPath = await step('saving the delivery file', () =>
       outputs.commit(INGEST_FILE_NAMES.delivery),
     );
@@ -212,9 +226,21 @@ export async function ingestTrack(input: string, options: IngestOptions): Promis
   }
 }
 
-function checkOptions(input: string, targetLufs: number, sizes: readonly number[]): void {
+/** Refuses bad options before any work, rather than after minutes of encoding. */
+function checkOptions(
+  input: string,
+  targetLufs: number,
+  sizes: readonly number[],
+  preview: PreviewOptions | undefined,
+): void {
   const bad = (message: string) =>
     new IngestError({ kind: 'invalid_options', file: input, message });
+  try {
+    previewWindow(DEFAULT_PREVIEW_CLIP_MS * 2, preview);
+    previewFormatFor(2, preview);
+  } catch (err) {
+    throw bad(`preview options: ${(err as Error).message}`);
+  }
   if (!(targetLufs >= -40 && targetLufs <= 0)) {
     throw bad(`targetLufs must be between -40 and 0, got ${targetLufs}`);
   }

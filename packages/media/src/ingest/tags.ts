@@ -60,6 +60,9 @@ export function readTrackMetadata(
   };
 }
 
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/g;
+
 /**
  * A tag value as catalog text: control characters (NULs from broken ID3 writers, line
  * breaks) become spaces, runs of white space collapse, and it is cut at the catalog limit
@@ -67,11 +70,7 @@ export function readTrackMetadata(
  */
 export function text(value: string | undefined | null): string | null {
   if (value === undefined || value === null) return null;
-  // eslint-disable-next-line no-control-regex -- stripping control characters is the point
-  const cleaned = value
-    .replace(/[\u0000-\u001f\u007f]/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
+  const cleaned = value.replace(CONTROL_CHARACTERS, ' ').replace(/\s+/g, ' ').trim();
   if (cleaned === '') return null;
   return Array.from(cleaned).slice(0, MAX_TEXT_LENGTH).join('').trim();
 }

@@ -2,6 +2,7 @@
 // makes its tones. (The demo catalog generator cannot be used here: it depends on this
 // package, so importing it would make the workspaces a cycle. The tagged MP3 below is made
 // the way its render step makes them: ID3v2.4, TSRC, TXXX:ITUNESADVISORY, an attached JPEG.)
+import { readdirSync, readFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import { runFfmpeg } from '../../runner.js';
@@ -156,4 +157,24 @@ function findBox(
 export async function decodePcm(args: string[]): Promise<Int16Array> {
   const { stdout } = await runFfmpeg(args);
   return new Int16Array(stdout.buffer, stdout.byteOffset, stdout.length / 2);
+}
+
+/** Pids of ffmpeg/ffprobe processes whose parent is this (test worker) process. */
+export function ffmpegChildren(): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue; // exited while we looked
+    }
+    const open = stat.indexOf('(');
+    const close = stat.lastIndexOf(')');
+    const comm = stat.slice(open + 1, close);
+    const ppid = Number(stat.slice(close + 2).split(' ')[1]);
+    if (ppid === process.pid && (comm === 'ffmpeg' || comm === 'ffprobe')) pids.push(Number(entry));
+  }
+  return pids;
 }
