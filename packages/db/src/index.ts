@@ -32,3 +32,4 @@ export {
   StoredJsonError,
   type PortableColumns,
 } from './portable.js';
+export { isUniqueViolation, isForeignKeyViolation } from './errors.js';

@@ -9,6 +9,7 @@ import {
   type Migration,
 } from './migrate.js';
 import { openDatabase } from './open.js';
+import { isForeignKeyViolation, isUniqueViolation } from './errors.js';
 import { encodeJson, portableColumns } from './portable.js';
 import { testDatabaseTargets, type TestDatabase } from './testing.js';
 
@@ -94,10 +95,22 @@ for (const target of testDatabaseTargets()) {
         .insertInto('pet')
         .values({ owner_id: 1, data: encodeJson({ kind: 'cat' }) })
         .execute();
-      // Foreign keys are enforced (SQLite only does when told to).
-      await expect(
-        db.insertInto('pet').values({ owner_id: 99, data: '{}' }).execute(),
-      ).rejects.toThrow(/foreign key/i);
+      // Foreign keys are enforced (SQLite only does when told to), and both engines' constraint
+      // errors are recognised by the same helpers.
+      const fk = await db
+        .insertInto('pet')
+        .values({ owner_id: 99, data: '{}' })
+        .execute()
+        .catch((e: unknown) => e);
+      expect(isForeignKeyViolation(fk)).toBe(true);
+      expect(isUniqueViolation(fk)).toBe(false);
+      const dup = await db
+        .insertInto('owner')
+        .values({ name: 'ann', created_at: now })
+        .execute()
+        .catch((e: unknown) => e);
+      expect(isUniqueViolation(dup)).toBe(true);
+      expect(isForeignKeyViolation(dup)).toBe(false);
       const { count } = await db
         .selectFrom('owner')
         .select((eb) => eb.fn.countAll<number>().as('count'))
