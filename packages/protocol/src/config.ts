@@ -119,6 +119,25 @@ export function isFreePlay(money: Pick<MoneyConfig, 'freePlay' | 'devices'>): bo
  * Every field has an embedded default, so an empty object is a working jukebox on
  * 127.0.0.1:8480 with its data in ./.jukebox.
  */
+/**
+ * The box's link to the fleet server. Without `server` the box runs alone (no sync, telemetry
+ * kept in the outbox). With it, the box enrolls once with `enrollmentCode` (a one-time code
+ * staff made in the console), then keeps a control channel open and syncs what it is sent.
+ */
+export const fleetLinkConfig = z
+  .strictObject({
+    /** Base URL of the fleet server, e.g. https://fleet.example.com. */
+    server: z.url({ protocol: /^https?$/ }).optional(),
+    /** One-time enrollment code; only read until the box is enrolled. */
+    enrollmentCode: z.string().trim().min(4).max(64).optional(),
+    /** Telemetry records per upload batch. */
+    telemetryBatch: z.number().int().min(1).max(1000).default(500),
+    /** Longest wait between reconnect attempts of the control channel. */
+    maxBackoffSeconds: z.number().int().min(1).max(3600).default(60),
+  })
+  .prefault({});
+export type FleetLinkConfig = z.infer<typeof fleetLinkConfig>;
+
 export const kioskConfig = z.strictObject({
   box: z
     .strictObject({
@@ -174,6 +193,8 @@ export const kioskConfig = z.strictObject({
   shell: shellConfig,
   /** Pricing: credits per coin or note, song and "play next" prices. */
   money: moneyConfig,
+  /** The link to the fleet server: content down, telemetry up. Off without `server`. */
+  fleet: fleetLinkConfig,
 });
 export type KioskConfig = z.infer<typeof kioskConfig>;
 export type KioskConfigInput = z.input<typeof kioskConfig>;

@@ -20,16 +20,31 @@ export const MAX_TELEMETRY_BATCH = 500;
 /** Credits in one event; far beyond any real coin or note. */
 const credits = z.number().int().min(-1_000_000).max(1_000_000);
 
+/**
+ * A play that ended (completed, or aborted by a failure or a restart). A box reports a play
+ * once, when it ended: its outbox row is written by the same transaction that ends the play.
+ */
 export const playData = z.strictObject({
-  trackId,
+  /** The box's own play event number (its play log's seq). */
+  playSeq: positiveSafeInt,
+  /** The catalog track, for content the fleet delivered; absent for locally imported music. */
+  catalogId: trackId.optional(),
+  /** The track's id in the box's library. */
+  localTrackId: positiveSafeInt,
+  isrc: z
+    .string()
+    .regex(/^[A-Z]{2}[A-Z0-9]{3}[0-9]{7}$/, 'not a normalised ISRC')
+    .optional(),
+  title: shortText(300),
+  artist: shortText(300),
   startedAt: wireTime,
-  /** Absent while the play is still running (the record is written before it counts). */
   endedAt: wireTime.optional(),
   /** Played to the end (counts for royalties). */
   completed: z.boolean(),
-  /** Bought with credits (a free or staff play is false). */
-  paid: z.boolean(),
-  credits: credits.nonnegative(),
+  /** Milliseconds of audio actually played. */
+  playedMs: nonNegativeSafeInt.optional(),
+  /** Credits the patron paid for it (0 for free play). */
+  paidCredits: credits.nonnegative(),
 });
 export type PlayData = z.infer<typeof playData>;
 
@@ -49,11 +64,19 @@ export const ledgerData = z.strictObject({
   reason: shortText(200).optional(),
   /** The staff member who granted a `free` credit or made an `adjust`. */
   staff: shortText(100).optional(),
+  /** Part of `credits` that is a note bonus. */
+  bonus: credits.nonnegative().optional(),
+  /** The box's balance after this row. */
+  balanceAfter: credits.nonnegative().optional(),
+  /** What the row is about on the box (e.g. `queue:12` for a spend). */
+  ref: shortText(100).optional(),
 });
 export type LedgerData = z.infer<typeof ledgerData>;
 
 /** A patron's request for a song the box does not have. Trimmed; 1-200 characters of text. */
 export const songRequestData = z.strictObject({
+  /** The request's id on the box. */
+  requestId: positiveSafeInt.optional(),
   text: z.string().trim().min(1).max(200),
   artist: z.string().trim().min(1).max(200).optional(),
   title: z.string().trim().min(1).max(200).optional(),
