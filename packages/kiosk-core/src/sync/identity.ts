@@ -41,6 +41,7 @@ export function loadOrCreateIdentity(dataDir: string): LoadedIdentity {
     } catch (err) {
       throw new Error(
         `${file} is damaged (${(err as Error).message}); restore it from a backup, or delete it and enroll the box again`,
+        { cause: err },
       );
     }
   } else {
