@@ -1,13 +1,9 @@
-export {
-  ingestTrack,
-  INGEST_FILE_NAMES,
-  TRUNCATION_TOLERANCE,
-  type IngestOptions,
-} from './ingest.js';
+export { ingestTrack, type IngestOptions } from './ingest.js';
+export { INGEST_FILE_NAMES, type IngestedFile } from './outputs.js';
+export { TRUNCATION_TOLERANCE } from './encode.js';
 export type { IngestResult, IngestedSource, IngestedCover, IngestDurations } from './result.js';
 export { IngestError, isIngestError, type IngestErrorKind } from './errors.js';
 export type { IngestProgress, IngestStage } from './progress.js';
-export type { IngestedFile } from './outputs.js';
 export {
   deliveryFormatFor,
   deliveryArgs,
@@ -38,3 +34,4 @@ export {
 export { readTrackMetadata, type TrackMetadata } from './tags.js';
 export { parseIsrc, ISRC_PATTERN } from './isrc.js';
 export { readAdvisory, type Advisory } from './advisory.js';
+export { sniff, ACCEPTED_AUDIO, type Sniffed } from './sniff.js';

@@ -1,28 +1,19 @@
-import { PCM_SAMPLE_RATE } from '../args.js';
-import { countDecodedFrames } from '../decode.js';
 import { DEFAULT_TARGET_LUFS, measureLoudness } from '../loudness.js';
-import { runFfmpeg } from '../runner.js';
 import type { MediaTools } from '../types.js';
-import {
-  CoverRejected,
-  DEFAULT_COVER_SIZES,
-  inspectCover,
-  readCoverUpload,
-  renderCovers,
-  type CoverInfo,
-} from './cover.js';
-import { deliveryArgs, deliveryFormatFor } from './delivery.js';
+import type { StageContext } from './context.js';
+import { acceptEmbeddedCover, acceptUploadedCover, writeCovers } from './cover-choice.js';
+import { DEFAULT_COVER_SIZES } from './cover.js';
+import { encodeDelivery, encodePreview } from './encode.js';
 import { IngestError, asIngestError, cancelled } from './errors.js';
-import { OutputSet, describeFile } from './outputs.js';
+import { INGEST_FILE_NAMES, OutputSet, describeFile } from './outputs.js';
 import {
   DEFAULT_PREVIEW_CLIP_MS,
-  previewArgs,
   previewFormatFor,
   previewWindow,
   type PreviewOptions,
 } from './preview.js';
 import { ProgressTracker, type IngestProgress } from './progress.js';
-import type { IngestResult, IngestedCover } from './result.js';
+import type { IngestResult } from './result.js';
 import { inspectSource } from './source.js';
 
 export interface IngestOptions {
@@ -45,16 +36,6 @@ export interface IngestOptions {
   onProgress?: (progress: IngestProgress) => void;
 }
 
-/** Names of the files ingest writes into `outDir`. */
-export const INGEST_FILE_NAMES = {
-  delivery: 'delivery.mp3',
-  preview: 'preview.opus',
-  cover: (size: number) => `cover-${size}.jpg`,
-} as const;
-
-/** How much shorter than declared a decode may be before the file counts as truncated. */
-export const TRUNCATION_TOLERANCE = { minMs: 500, fraction: 0.01 } as const;
-
 /**
  * Ingests one uploaded track for the master catalog: probe and tags, the delivery file
  * (transcoded, then decoded again to verify it and learn its exact length), loudness and
@@ -66,16 +47,17 @@ export const TRUNCATION_TOLERANCE = { minMs: 500, fraction: 0.01 } as const;
  */
 export async function ingestTrack(input: string, options: IngestOptions): Promise<IngestResult> {
   const { signal } = options;
-  const tools = options.tools ? { tools: options.tools } : {};
-  const run = { ...tools, ...(signal ? { signal } : {}) };
-  const progress = new ProgressTracker(options.onProgress);
-  const outputs = new OutputSet(options.outDir);
-  const warnings: string[] = [];
-  const fail = (kind: IngestError['kind'], message: string) =>
-    new IngestError({ kind, file: input, message });
+  const ctx: StageContext = {
+    input,
+    run: { ...(options.tools ? { tools: options.tools } : {}), ...(signal ? { signal } : {}) },
+    outputs: new OutputSet(options.outDir),
+    progress: new ProgressTracker(options.onProgress),
+    warnings: [],
+  };
   const checkpoint = () => {
     if (signal?.aborted) throw cancelled(input, signal.reason);
   };
+  /** Runs one stage: not at all once cancelled, and with its failure named. */
   const step = async <T>(what: string, work: () => Promise<T>): Promise<T> => {
     checkpoint();
     try {
@@ -90,119 +72,51 @@ export async function ingestTrack(input: string, options: IngestOptions): Promis
     const targetLufs = options.targetLufs ?? DEFAULT_TARGET_LUFS;
     const coverSizes = options.coverSizes ?? DEFAULT_COVER_SIZES;
     checkOptions(input, targetLufs, coverSizes, options.preview);
-    const names = [
+    const taken = await ctx.outputs.claim([
       INGEST_FILE_NAMES.delivery,
       INGEST_FILE_NAMES.preview,
       ...coverSizes.map(INGEST_FILE_NAMES.cover),
-    ];
-    const taken = await outputs.claim(names);
-    if (taken !== null) throw fail('invalid_options', `cannot write the outputs: ${taken}`);
+    ]);
+    if (taken !== null) {
+      throw new IngestError({
+        kind: 'invalid_options',
+        file: input,
+        message: `cannot write the outputs: ${taken}`,
+      });
+    }
 
-    // Probe. The uploaded cover is checked here too, so a bad one fails in a second, not
-    // after minutes of encoding.
-    progress.report('probe');
-    const source = await step('probing', () => inspectSource(input, run, warnings));
+    // The uploaded cover is checked with the probe, so a bad one fails in a second, not after
+    // minutes of encoding.
+    ctx.progress.report('probe');
+    const source = await step('probing', () => inspectSource(input, ctx.run, ctx.warnings));
     const uploadedCover =
       options.cover === undefined
         ? null
-        : await step('reading the cover', () => acceptCover(input, options.cover!));
+        : await step('reading the cover', () => acceptUploadedCover(input, options.cover!));
 
-    // Transcode to the delivery format.
-    const format = deliveryFormatFor(source.probe.audio.channels);
-    const declaredMs = source.probe.durationMs;
-    progress.report('transcode');
-    // ffmpeg's last progress report says how much audio it encoded: none at all means the
-    // stream holds no samples (the encoder then writes only a header, which cannot decode).
-    let encodedMs: number | null = null;
-    const transcode = await step('transcoding', () =>
-      runFfmpeg(
-        [
-          // Only errors are logged, so every log line is a decode problem worth reporting.
-          '-loglevel',
-          'error',
-          '-stats_period',
-          '0.25',
-          ...deliveryArgs(input, outputs.partial(INGEST_FILE_NAMES.delivery), format),
-        ],
-        {
-          ...run,
-          ...(declaredMs ? { durationMs: declaredMs } : {}),
-          onProgress: (p) => {
-            encodedMs = Math.max(encodedMs ?? 0, p.outTimeMs);
-            progress.report('transcode', p.fraction ?? 0);
-          },
-        },
-      ),
-    );
-    const decodeErrors = transcode.stderr.split('\n').filter((l) => l.trim() !== '');
-    if (decodeErrors.length > 0) {
-      warnings.push(
-        `${decodeErrors.length} decoder error line(s) while transcoding, first: ${decodeErrors[0]}`,
-      );
-    }
-    if (encodedMs === 0) throw fail('zero_duration', `${input} holds no audio samples`);
-    const deliveryPath = await step('saving the delivery file', () =>
-      outputs.commit(INGEST_FILE_NAMES.delivery),
-    );
+    const delivery = await step('transcoding', () => encodeDelivery(ctx, source));
 
-    // Verify: decode the delivery as a box will. Its exact length is what boxes play, and a
-    // decode far shorter than the header promised is an upload cut off in transit.
-    progress.report('verify');
-    const deliveryFrames = await step('verifying the delivery file', () =>
-      countDecodedFrames(deliveryPath, run),
-    );
-    if (deliveryFrames === 0) throw fail('zero_duration', `${input} holds no audio samples`);
-    const deliveryMs = Math.round((deliveryFrames * 1000) / PCM_SAMPLE_RATE);
-    if (declaredMs !== null) {
-      const allowed = Math.max(
-        TRUNCATION_TOLERANCE.minMs,
-        declaredMs * TRUNCATION_TOLERANCE.fraction,
-      );
-      if (declaredMs - deliveryMs > allowed) {
-        throw fail(
-          'truncated',
-          `${input} is truncated: its header declares ${fmtSeconds(declaredMs)} but only ` +
-            `${fmtSeconds(deliveryMs)} decode`,
-        );
-      }
-    }
-
-    progress.report('loudness');
+    ctx.progress.report('loudness');
     const loudness = await step('measuring loudness', () =>
-      measureLoudness(input, { ...run, targetLufs }),
+      measureLoudness(input, { ...ctx.run, targetLufs }),
     );
 
-    progress.report('preview');
-    const window = previewWindow(deliveryMs, options.preview);
-    const previewFormat = previewFormatFor(source.probe.audio.channels, options.preview);
-    await step('making the preview', () =>
-      runFfmpeg(
-        previewArgs(
-          input,
-          outputs.partial(INGEST_FILE_NAMES.preview),
-          window,
-          previewFormat,
-          loudness.gainDb,
-        ),
-        { ...run, durationMs: window.durationMs },
-      ),
-    );
-    const previewPath = await step('saving the preview', () =>
-      outputs.commit(INGEST_FILE_NAMES.preview),
+    const preview = await step('making the preview', () =>
+      encodePreview(ctx, source, delivery.ms, loudness.gainDb, options.preview),
     );
 
-    progress.report('cover');
     const cover = await step('resizing the cover', async () => {
-      const chosen = uploadedCover ?? (await embeddedCoverOrNull(source.embeddedCover, warnings));
-      return chosen === null ? null : writeCovers(chosen, coverSizes, outputs);
+      const chosen =
+        uploadedCover ?? (await acceptEmbeddedCover(source.embeddedCover, ctx.warnings));
+      return chosen === null ? null : writeCovers(ctx, chosen, coverSizes);
     });
 
-    progress.report('finish');
-    const [sourceFile, delivery, preview] = await step('hashing the outputs', () =>
-      Promise.all([describeFile(input), describeFile(deliveryPath), describeFile(previewPath)]),
+    ctx.progress.report('finish');
+    const [sourceFile, deliveryFile, previewFile] = await step('hashing the outputs', () =>
+      Promise.all([describeFile(input), describeFile(delivery.path), describeFile(preview.path)]),
     );
     checkpoint();
-    progress.done();
+    ctx.progress.done();
     return {
       source: {
         ...sourceFile,
@@ -214,14 +128,19 @@ export async function ingestTrack(input: string, options: IngestOptions): Promis
       },
       metadata: source.metadata,
       loudness: { ...loudness, targetLufs },
-      durations: { declaredMs, deliveryFrames, deliveryMs, previewMs: window.durationMs },
-      delivery: { ...delivery, format },
-      preview: { ...preview, format: previewFormat, window },
+      durations: {
+        declaredMs: source.probe.durationMs,
+        deliveryFrames: delivery.frames,
+        deliveryMs: delivery.ms,
+        previewMs: preview.window.durationMs,
+      },
+      delivery: { ...deliveryFile, format: delivery.format },
+      preview: { ...previewFile, format: preview.format, window: preview.window },
       cover,
-      warnings,
+      warnings: ctx.warnings,
     };
   } catch (err) {
-    await outputs.discard();
+    await ctx.outputs.discard();
     throw asIngestError(err, input, 'ingest failed', signal);
   }
 }
@@ -252,61 +171,4 @@ function checkOptions(
       throw bad(`cover sizes must be integers 16..4096, got ${size}`);
     }
   }
-}
-
-interface ChosenCover {
-  origin: IngestedCover['origin'];
-  bytes: Uint8Array;
-  info: CoverInfo;
-}
-
-/** The uploaded cover, checked; a bad one fails the ingest (the uploader chose it). */
-async function acceptCover(input: string, cover: string | Uint8Array): Promise<ChosenCover> {
-  try {
-    const bytes = await readCoverUpload(cover);
-    return { origin: 'upload', bytes, info: await inspectCover(bytes) };
-  } catch (err) {
-    if (!(err instanceof CoverRejected)) throw err;
-    throw new IngestError({ kind: 'bad_cover', file: input, message: err.message, cause: err });
-  }
-}
-
-/** The embedded picture, if usable. A broken one is only a warning: the audio is fine. */
-async function embeddedCoverOrNull(
-  bytes: Uint8Array | null,
-  warnings: string[],
-): Promise<ChosenCover | null> {
-  if (bytes === null) return null;
-  try {
-    return { origin: 'embedded', bytes, info: await inspectCover(bytes) };
-  } catch (err) {
-    if (!(err instanceof CoverRejected)) throw err;
-    warnings.push(`embedded cover ignored: ${err.message}`);
-    return null;
-  }
-}
-
-async function writeCovers(
-  chosen: ChosenCover,
-  sizes: readonly number[],
-  outputs: OutputSet,
-): Promise<IngestedCover> {
-  const rendered = await renderCovers(chosen.bytes, sizes);
-  const images: IngestedCover['images'] = [];
-  for (const image of rendered) {
-    const path = await outputs.write(INGEST_FILE_NAMES.cover(image.size), image.data);
-    const file = await describeFile(path);
-    images.push({
-      ...file,
-      size: image.size,
-      width: image.width,
-      height: image.height,
-      mimeType: 'image/jpeg',
-    });
-  }
-  return { origin: chosen.origin, source: chosen.info, images };
-}
-
-function fmtSeconds(ms: number): string {
-  return `${(ms / 1000).toFixed(2)} s`;
 }

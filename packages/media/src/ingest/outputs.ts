@@ -4,6 +4,13 @@ import { lstat, open, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 
+/** Names of the files ingest writes into the caller's folder. */
+export const INGEST_FILE_NAMES = {
+  delivery: 'delivery.mp3',
+  preview: 'preview.opus',
+  cover: (size: number) => `cover-${size}.jpg`,
+} as const;
+
 /** A file ingest wrote, as the content store wants it. */
 export interface IngestedFile {
   /** Absolute or caller-relative path inside the output folder. */

@@ -4,6 +4,7 @@ import { isFfmpegError, lastErrorLine } from '../errors.js';
 import { probe, type ProbeResult } from '../probe.js';
 import type { MediaTools } from '../types.js';
 import { IngestError, asIngestError } from './errors.js';
+import { ACCEPTED_AUDIO, sniffFile } from './sniff.js';
 import { embeddedCover, readTrackMetadata, type ParsedTags, type TrackMetadata } from './tags.js';
 
 /** What the probe stage learns about an upload. */
@@ -17,7 +18,8 @@ export interface SourceFacts {
 }
 
 /**
- * Probes an upload: ffprobe for the technical facts (it decides whether the file is audio at
+ * Probes an upload: its first bytes must be an audio container we accept (see sniff.ts),
+ * then ffprobe for the technical facts (it decides whether the file is audio at
  * all), music-metadata for the tags ffprobe flattens or drops (ISRC frames, advisory atoms,
  * picture types). Throws an IngestError for a file that is missing, empty, not media, has
  * no audio stream, or declares zero length.
@@ -40,6 +42,19 @@ export async function inspectSource(
     throw fail('unreadable', `cannot read ${file}: ${(err as Error).message}`, err);
   }
   if (sizeBytes === 0) throw fail('unreadable', `${file} is empty (0 bytes)`);
+
+  const sniffed = await sniffFile(file).catch((err: unknown) => {
+    throw fail('unreadable', `cannot read ${file}: ${(err as Error).message}`, err);
+  });
+  if (sniffed.kind === 'image') {
+    throw fail('no_audio', `${file} is a ${sniffed.format} image, not audio`);
+  }
+  if (sniffed.kind === 'unknown') {
+    throw fail(
+      'unreadable',
+      `${file} is not in an audio format ingest accepts (${ACCEPTED_AUDIO})`,
+    );
+  }
 
   let probed: ProbeResult;
   try {
