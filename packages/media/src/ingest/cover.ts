@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
-import sharp from 'sharp';
 import type { Metadata } from 'sharp';
+import type sharpFactory from 'sharp';
 
 /** Square JPEG sizes made for every cover: the attract-mode tile and the list thumbnail. */
 export const DEFAULT_COVER_SIZES: readonly number[] = [600, 200];
@@ -12,6 +12,18 @@ export const MAX_COVER_BYTES = 25 * 1024 * 1024;
  */
 export const MAX_COVER_PIXELS = 64_000_000;
 const JPEG_QUALITY = 85;
+
+let sharpLoading: Promise<typeof sharpFactory> | undefined;
+
+/**
+ * sharp, loaded on first use. Importing it loads libvips, a native library; boxes import
+ * this package for decoding and never resize covers, so they must not pay for it (or fail
+ * on a platform without a prebuilt libvips) just by importing @jukebox/media.
+ */
+function loadSharp(): Promise<typeof sharpFactory> {
+  sharpLoading ??= import('sharp').then((m) => m.default);
+  return sharpLoading;
+}
 
 // Raster formats a cover may arrive in. SVG is refused: it is a document (librsvg would parse
 // untrusted XML on the server), not a picture of a sleeve.
@@ -71,6 +83,7 @@ export async function inspectCover(bytes: Uint8Array): Promise<CoverInfo> {
       `the cover is ${bytes.length} bytes; the limit is ${MAX_COVER_BYTES} bytes`,
     );
   }
+  const sharp = await loadSharp();
   let meta: Metadata;
   try {
     // Header only, no pixels decoded; the size limit is checked below with a clearer message.
@@ -109,6 +122,7 @@ export async function renderCovers(
   bytes: Uint8Array,
   sizes: readonly number[] = DEFAULT_COVER_SIZES,
 ): Promise<RenderedCover[]> {
+  const sharp = await loadSharp();
   const out: RenderedCover[] = [];
   for (const size of sizes) {
     if (!Number.isInteger(size) || size < 16 || size > 4096) {
