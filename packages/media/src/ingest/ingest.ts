@@ -96,6 +96,8 @@ export async function ingestTrack(input: string, options: IngestOptions): Promis
 
     const delivery = await step('transcoding', () => encodeDelivery(ctx, source));
 
+    // Measured on the upload, the master, rather than on the delivery: the gain belongs to
+    // the recording, and a 256 kbit/s encode barely moves integrated loudness.
     ctx.progress.report('loudness');
     const loudness = await step('measuring loudness', () =>
       measureLoudness(input, { ...ctx.run, targetLufs }),

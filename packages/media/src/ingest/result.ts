@@ -20,7 +20,7 @@ export interface IngestedCover {
   origin: 'upload' | 'embedded';
   /** The art before resizing (a server may warn when it is smaller than the largest size). */
   source: CoverInfo;
-  /** One square sRGB JPEG per requested size, largest first as requested. */
+  /** One square sRGB JPEG per requested size, in the order requested. */
   images: (IngestedFile & {
     size: number;
     width: number;
