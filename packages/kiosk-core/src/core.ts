@@ -10,6 +10,7 @@ import { createLogger, type Logger } from './log.js';
 import { CreditLedger, MoneyService, PaidQueue } from './money/index.js';
 import { writeCoreUrl } from './core-url.js';
 import { OperatorService } from './operator/service.js';
+import { ContentKeys } from './sync/content-keys.js';
 import { SongRequests, TelemetryOutbox } from './telemetry/index.js';
 import { loadOrCreateOperatorToken } from './operator/token.js';
 import { PlayLog } from './plays/index.js';
@@ -98,7 +99,11 @@ export async function startCore(
     player,
     log,
     { ledger, paid, service: money },
-    { outbox: new TelemetryOutbox(db), songRequests: new SongRequests(db) },
+    {
+      outbox: new TelemetryOutbox(db),
+      songRequests: new SongRequests(db),
+      content: new ContentKeys(config.dataDir),
+    },
   );
   const handlers = createHandlers(jukebox);
   const operator = new OperatorService(ledger, log.child({ part: 'operator' }), () =>

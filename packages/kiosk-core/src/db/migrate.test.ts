@@ -39,6 +39,7 @@ describe('openDatabase', () => {
       { version: 3, name: 'paid_queue' },
       { version: 4, name: 'pick_requests' },
       { version: 5, name: 'telemetry' },
+      { version: 6, name: 'content' },
     ]);
     db.close();
   });

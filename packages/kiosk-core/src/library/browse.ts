@@ -38,6 +38,14 @@ export interface Playable {
   /** Stored loudness gain; null until the loudness job has measured the file (play at 0 dB). */
   gainDb: number | null;
   durationMs: number;
+  /** For a track delivered by the fleet: the file is JBX1-encrypted with this wrapped key. */
+  encryption: TrackEncryption | null;
+}
+
+/** What decrypting a synced track needs: its catalog id (the key wrap's AAD) and wrapped key. */
+export interface TrackEncryption {
+  catalogId: string;
+  wrappedKey: string;
 }
 
 export interface Page<T> {
@@ -208,13 +216,29 @@ export class Browse {
   playable(id: number): Playable | null {
     const row = cachedStatement<
       [number],
-      { path: string | null; gainDb: number | null; durationMs: number; missing: number }
+      {
+        path: string | null;
+        gainDb: number | null;
+        durationMs: number;
+        missing: number;
+        catalogId: string | null;
+        wrappedKey: string | null;
+      }
     >(
       this.db,
-      'SELECT path, gain_db AS gainDb, duration_ms AS durationMs, missing FROM tracks WHERE id = ?',
+      `SELECT path, gain_db AS gainDb, duration_ms AS durationMs, missing,
+         catalog_id AS catalogId, wrapped_key AS wrappedKey FROM tracks WHERE id = ?`,
     ).get(id);
     if (!row || row.path === null || row.missing) return null;
-    return { path: row.path, gainDb: row.gainDb, durationMs: row.durationMs };
+    return {
+      path: row.path,
+      gainDb: row.gainDb,
+      durationMs: row.durationMs,
+      encryption:
+        row.catalogId !== null && row.wrappedKey !== null
+          ? { catalogId: row.catalogId, wrappedKey: row.wrappedKey }
+          : null,
+    };
   }
 
   trackCount(): number {

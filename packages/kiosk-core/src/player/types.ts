@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import type { AudioSink } from '@jukebox/firmware-hal/audio';
 import type { FfmpegProcess, MediaTools } from '@jukebox/media';
 
@@ -12,6 +13,11 @@ export interface PlayItem {
   gainDb: number | null;
   /** Catalogue duration; used to decide when to prefetch the next track. */
   durationMs: number;
+  /**
+   * Opens the audio as a stream when the file cannot be read as it is (a fleet track, stored
+   * encrypted: this decrypts it while it plays). Absent: ffmpeg reads `path` itself.
+   */
+  open?: () => Readable;
 }
 
 /**

@@ -54,7 +54,11 @@ describe('QueueStore', () => {
     ]);
     const next = queue.takeNext();
     expect(next?.entry.entryId).toBe(e1.entryId);
-    expect(next?.playable).toMatchObject({ path: join(dir, 'music', 'A.mp3'), gainDb: null });
+    expect(next?.playable).toMatchObject({
+      path: join(dir, 'music', 'A.mp3'),
+      gainDb: null,
+      encryption: null,
+    });
     expect(queue.list().map((e) => e.entryId)).toEqual([e2.entryId, e3.entryId]);
     expect(queue.finish(e1.entryId)).toBe(true);
     expect(queue.finish(e1.entryId)).toBe(false);

@@ -15,6 +15,7 @@ import type { CreditLedger, MoneyService, PaidQueue } from '../money/index.js';
 import { interruptedReason, type PlayLog } from '../plays/index.js';
 import { STOPPED_REASON, type PlayItem, type Player, type TrackEnd } from '../player/index.js';
 import type { QueueStore } from '../queue/index.js';
+import type { ContentKeys } from '../sync/content-keys.js';
 import type { SongRequests, TelemetryOutbox } from '../telemetry/index.js';
 import { VERSION } from '../version.js';
 
@@ -29,6 +30,8 @@ export interface JukeboxMoney {
 export interface JukeboxTelemetry {
   outbox: TelemetryOutbox;
   songRequests: SongRequests;
+  /** Opens fleet tracks, which are stored encrypted (see sync/content-keys.ts). */
+  content: Pick<ContentKeys, 'open' | 'keyFor'>;
 }
 
 /** Player end reasons that are not a failure of the song: no refund for those. */
@@ -117,14 +120,30 @@ export class Jukebox {
         this.recordFailedPlay(next.entry, 'track file is missing from the library');
         continue;
       }
+      const { path, encryption } = next.playable;
+      let open: PlayItem['open'];
+      if (encryption !== null) {
+        // Unwrapping here, not in the decoder, so that a key that is not for this box is a
+        // skipped song with a reason (and a refund), not a decoder that dies mid-gap.
+        try {
+          const content = this.telemetry.content;
+          content.keyFor(encryption);
+          open = () => content.open(path, encryption);
+        } catch (err) {
+          this.log.error({ err, trackId: next.entry.track.id }, 'cannot decrypt a synced track');
+          this.recordFailedPlay(next.entry, 'the track cannot be decrypted on this box');
+          continue;
+        }
+      }
       this.prefetched.set(next.entry.entryId, next.entry);
       this.publishState();
       return {
         entryId: next.entry.entryId,
         trackId: next.entry.track.id,
-        path: next.playable.path,
+        path,
         gainDb: next.playable.gainDb,
         durationMs: next.playable.durationMs,
+        ...(open === undefined ? {} : { open }),
       };
     }
   };

@@ -1,0 +1,123 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { BlobIntegrityError, downloadBlob } from './blob-download.js';
+
+const blob = randomBytes(300_000);
+const sha = createHash('sha256').update(blob).digest('hex');
+
+/** What the test server does to the next answer. */
+const mode = { cutAfter: -1, flipAt: -1, ignoreRange: false, extra: 0, status: 0 };
+const seenRanges: (string | undefined)[] = [];
+let server: Server;
+let url: string;
+let dir: string;
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    seenRanges.push(req.headers.range);
+    if (mode.status) {
+      res.writeHead(mode.status).end();
+      return;
+    }
+    const m = /^bytes=(\d+)-$/.exec(req.headers.range ?? '');
+    const start = m && !mode.ignoreRange ? Number(m[1]) : 0;
+    let body = Buffer.concat([blob.subarray(start), Buffer.alloc(mode.extra)]);
+    if (mode.flipAt >= start) {
+      body = Buffer.from(body);
+      body[mode.flipAt - start]! ^= 0x01;
+    }
+    res.writeHead(m && !mode.ignoreRange ? 206 : 200, { 'content-length': body.length });
+    if (mode.cutAfter >= 0) {
+      // Send part of the body, then drop the connection as a flaky network would.
+      res.write(body.subarray(0, mode.cutAfter), () => res.destroy());
+      return;
+    }
+    res.end(body);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/blob`;
+});
+afterAll(() => new Promise<void>((r) => server.close(() => r())));
+beforeEach(() => {
+  Object.assign(mode, { cutAfter: -1, flipAt: -1, ignoreRange: false, extra: 0, status: 0 });
+  seenRanges.length = 0;
+  dir = mkdtempSync(path.join(tmpdir(), 'kc-blob-'));
+  return () => rmSync(dir, { recursive: true, force: true });
+});
+
+const fetchIt = () =>
+  downloadBlob({
+    source: { url, headers: () => ({ 'x-test': '1' }) },
+    sha256: sha,
+    size: blob.length,
+    dir: path.join(dir, 'blobs'),
+    partialDir: path.join(dir, 'partial'),
+  });
+const final = () => path.join(dir, 'blobs', sha);
+const part = () => path.join(dir, 'partial', `${sha}.part`);
+
+describe('downloadBlob', () => {
+  it('fetches, verifies and installs a blob under its content name', async () => {
+    expect(await fetchIt()).toEqual({ transferred: blob.length, resumed: 0 });
+    expect(readFileSync(final()).equals(blob)).toBe(true);
+    expect(existsSync(part())).toBe(false);
+  });
+
+  it('resumes a cut download with Range and sends only the rest again', async () => {
+    mode.cutAfter = 100_000;
+    await expect(fetchIt()).rejects.toThrow();
+    expect(existsSync(final())).toBe(false);
+    const kept = statSync(part()).size;
+    expect(kept).toBeGreaterThan(0);
+    mode.cutAfter = -1;
+    expect(await fetchIt()).toEqual({ transferred: blob.length - kept, resumed: kept });
+    expect(seenRanges.at(-1)).toBe(`bytes=${kept}-`);
+    expect(readFileSync(final()).equals(blob)).toBe(true);
+  });
+
+  it('refuses a blob with a flipped bit, keeps nothing of it, and gets it right next time', async () => {
+    mode.flipAt = 12_345;
+    await expect(fetchIt()).rejects.toBeInstanceOf(BlobIntegrityError);
+    expect(existsSync(final())).toBe(false);
+    expect(existsSync(part())).toBe(false);
+    mode.flipAt = -1;
+    await fetchIt();
+    expect(readFileSync(final()).equals(blob)).toBe(true);
+  });
+
+  it('a flipped bit in the part resumed from disk is caught too', async () => {
+    mode.cutAfter = 50_000;
+    mode.flipAt = 10;
+    await expect(fetchIt()).rejects.toThrow();
+    mode.cutAfter = -1;
+    mode.flipAt = -1;
+    await expect(fetchIt()).rejects.toBeInstanceOf(BlobIntegrityError);
+    expect(existsSync(final())).toBe(false);
+    await fetchIt();
+    expect(readFileSync(final()).equals(blob)).toBe(true);
+  });
+
+  it('starts over when the server ignores the range', async () => {
+    mode.cutAfter = 70_000;
+    await expect(fetchIt()).rejects.toThrow();
+    mode.cutAfter = -1;
+    mode.ignoreRange = true;
+    await fetchIt();
+    expect(readFileSync(final()).equals(blob)).toBe(true);
+  });
+
+  it('refuses more bytes than the manifest says, and an error status', async () => {
+    mode.extra = 10;
+    await expect(fetchIt()).rejects.toBeInstanceOf(BlobIntegrityError);
+    expect(existsSync(part())).toBe(false);
+    mode.extra = 0;
+    mode.status = 404;
+    await expect(fetchIt()).rejects.toThrow(/HTTP 404/);
+    expect(existsSync(final())).toBe(false);
+  });
+});
