@@ -31,12 +31,13 @@ async function sha256(path: string): Promise<string> {
 const STAGES = ['probe', 'transcode', 'verify', 'loudness', 'preview', 'cover', 'finish', 'done'];
 
 describe('ingestTrack (real ffmpeg, music-metadata, sharp)', () => {
-  const upload = tmp.path('upload.mp3');
+  let upload = '';
   let result: IngestResult;
   let dir: string;
   const progress: IngestProgress[] = [];
 
   beforeAll(async () => {
+    upload = tmp.path('upload.mp3');
     const cover = tmp.path('embedded.jpg');
     await writeFile(cover, await makeImage({ width: 500, height: 500 }));
     await makeTaggedMp3(upload, {

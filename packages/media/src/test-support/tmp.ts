@@ -13,7 +13,14 @@ export function useTempDir(): { path: (name: string) => string } {
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true });
   });
-  return { path: (name) => join(dir, name) };
+  return {
+    path: (name) => {
+      // Called while tests are being collected, `dir` is not made yet: joining '' would put
+      // the file in the working directory (the repository), so refuse instead.
+      if (dir === '') throw new Error(`useTempDir().path('${name}') called before beforeAll ran`);
+      return join(dir, name);
+    },
+  };
 }
 
 /** True while a process with this pid exists and is not a zombie. */
