@@ -10,7 +10,9 @@ import { createLogger, type Logger } from './log.js';
 import { CreditLedger, MoneyService, PaidQueue } from './money/index.js';
 import { writeCoreUrl } from './core-url.js';
 import { OperatorService } from './operator/service.js';
+import { SyncAgent } from './sync/agent.js';
 import { ContentKeys } from './sync/content-keys.js';
+import { VERSION } from './version.js';
 import { SongRequests, TelemetryOutbox } from './telemetry/index.js';
 import { loadOrCreateOperatorToken } from './operator/token.js';
 import { PlayLog } from './plays/index.js';
@@ -91,6 +93,23 @@ export async function startCore(
     })),
   });
   const paid = new PaidQueue(db, queue, ledger, config.money, log);
+  const outbox = new TelemetryOutbox(db);
+  // The fleet link runs only with a configured server; a box without one plays on its own.
+  const fleetServer = config.fleet.server;
+  const agent: SyncAgent | null =
+    fleetServer === undefined
+      ? null
+      : new SyncAgent({
+          config: { ...config.fleet, server: fleetServer },
+          box: config.box,
+          dataDir: config.dataDir,
+          db,
+          library,
+          outbox,
+          softwareVersion: VERSION,
+          log: log.child({ part: 'fleet' }),
+          changed: () => jukebox.publishState(),
+        });
   const jukebox: Jukebox = new Jukebox(
     config,
     library,
@@ -100,14 +119,18 @@ export async function startCore(
     log,
     { ledger, paid, service: money },
     {
-      outbox: new TelemetryOutbox(db),
+      outbox,
       songRequests: new SongRequests(db),
       content: new ContentKeys(config.dataDir),
+      ...(agent ? { fleet: () => agent.status() } : {}),
     },
   );
   const handlers = createHandlers(jukebox);
-  const operator = new OperatorService(ledger, log.child({ part: 'operator' }), () =>
-    jukebox.publishState(),
+  const operator = new OperatorService(
+    ledger,
+    log.child({ part: 'operator' }),
+    () => jukebox.publishState(),
+    agent,
   );
   const server = await createHttpServer({
     jukebox,
@@ -126,6 +149,7 @@ export async function startCore(
   // Each open is bounded by its driver's timeouts; a unit that fails is retried in the
   // background, so an unplugged acceptor never keeps the box from playing.
   await money.start();
+  agent?.start();
 
   const abort = new AbortController();
   const loudness = new LoudnessJob(db, {
@@ -167,6 +191,7 @@ export async function startCore(
       abort.abort();
       // Inhibit money first: no coin may be taken while the rest shuts down.
       await money.close();
+      await agent?.close();
       await server.close();
       await player.stop();
       await ready;

@@ -68,6 +68,10 @@ export const ledgerResponse = z.object({
 });
 export type LedgerResponse = z.infer<typeof ledgerResponse>;
 
+/** Pause content downloads (e.g. while a CD burns), saying why. */
+export const syncPauseRequest = z.strictObject({ reason: z.string().trim().min(3).max(200) });
+export type SyncPauseRequest = z.infer<typeof syncPauseRequest>;
+
 /** Error body of the operator API. */
 export const operatorError = z.object({ error: z.string(), code: z.string() });
 export type OperatorError = z.infer<typeof operatorError>;

@@ -136,5 +136,26 @@ export const statusResponse = z.object({
     /** Song requests patrons made on this box. */
     songRequests: z.number().int().nonnegative(),
   }),
+  /** The link to the fleet server; null when none is configured. */
+  fleet: z
+    .object({
+      server: z.string(),
+      boxId: z.string().nullable(),
+      /** enrolling / refused, or the control channel's state (open, waiting, ...). */
+      link: z.string(),
+      detail: z.string().nullable(),
+      sync: z
+        .object({
+          phase: z.enum(['idle', 'checking', 'downloading', 'installing', 'paused', 'failed']),
+          manifestVersion: z.number().int().nonnegative(),
+          targetVersion: z.number().int().nullable(),
+          files: z.object({ done: z.number().int(), total: z.number().int() }),
+          bytes: z.object({ done: z.number(), total: z.number() }),
+          detail: z.string().nullable(),
+          lastSyncAt: z.string().nullable(),
+        })
+        .nullable(),
+    })
+    .nullable(),
 });
 export type StatusResponse = z.infer<typeof statusResponse>;

@@ -97,6 +97,11 @@ export class Library {
     this.finder.invalidate();
   }
 
+  /** For writers outside the library (content sync): the tracks changed, drop the caches. */
+  invalidate(): void {
+    this.changed();
+  }
+
   /** Genres that have tracks on disk, by name, with a count and a cover. */
   categories(): CategorySummary[] {
     return this.browse.categories();

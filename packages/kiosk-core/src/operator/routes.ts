@@ -3,6 +3,7 @@ import {
   collectionRequest,
   grantCreditsRequest,
   ledgerQuery,
+  syncPauseRequest,
   type OperatorError,
 } from '@jukebox/protocol';
 import type { ZodType } from 'zod';
@@ -58,6 +59,23 @@ export async function operatorRoutes(app: FastifyInstance, opts: OperatorRoutesO
     const body = parse(collectionRequest, req.body, reply);
     if (body === null) return reply;
     return answer(reply, operator.collect(body.staff), 201);
+  });
+
+  // Content downloads: the CD burner pauses them while it burns; an operator may too.
+  app.post('/sync/pause', async (req, reply) => {
+    const body = parse(syncPauseRequest, req.body, reply);
+    if (body === null) return reply;
+    if (!operator.setDownloadsPaused(true, body.reason)) {
+      return fail(reply, 409, 'no_fleet_link', 'this box has no fleet server configured');
+    }
+    return reply.code(200).send({ paused: true });
+  });
+
+  app.post('/sync/resume', async (_req, reply) => {
+    if (!operator.setDownloadsPaused(false, '')) {
+      return fail(reply, 409, 'no_fleet_link', 'this box has no fleet server configured');
+    }
+    return reply.code(200).send({ paused: false });
   });
 
   app.get('/ledger', async (req, reply) => {

@@ -7,6 +7,7 @@ import type {
 } from '@jukebox/protocol';
 import type { Logger } from '../log.js';
 import type { CreditLedger, LedgerResult } from '../money/index.js';
+import type { SyncAgent } from '../sync/agent.js';
 
 /**
  * What an operator does at the box: free credits (a ledger row with the reason and the staff
@@ -18,7 +19,19 @@ export class OperatorService {
     private readonly ledger: CreditLedger,
     private readonly log: Logger,
     private readonly changed: () => void,
+    /** The fleet link, when the box has one: downloads can be paused and resumed. */
+    private readonly fleet: Pick<SyncAgent, 'pauseDownloads' | 'resumeDownloads'> | null = null,
   ) {}
+
+  /** Pauses or resumes content downloads; false when the box has no fleet link. */
+  setDownloadsPaused(paused: boolean, reason: string): boolean {
+    if (this.fleet === null) return false;
+    if (paused) this.fleet.pauseDownloads(reason);
+    else this.fleet.resumeDownloads();
+    this.log.info({ paused, reason }, paused ? 'downloads paused' : 'downloads resumed');
+    this.changed();
+    return true;
+  }
 
   grantCredits(request: GrantCreditsRequest): LedgerResult<GrantCreditsResponse> {
     const r = this.ledger.freeCredits(request.credits, request.reason, request.staff);

@@ -15,6 +15,7 @@ import type { CreditLedger, MoneyService, PaidQueue } from '../money/index.js';
 import { interruptedReason, type PlayLog } from '../plays/index.js';
 import { STOPPED_REASON, type PlayItem, type Player, type TrackEnd } from '../player/index.js';
 import type { QueueStore } from '../queue/index.js';
+import type { FleetLinkStatus } from '../sync/agent.js';
 import type { ContentKeys } from '../sync/content-keys.js';
 import type { SongRequests, TelemetryOutbox } from '../telemetry/index.js';
 import { VERSION } from '../version.js';
@@ -32,6 +33,8 @@ export interface JukeboxTelemetry {
   songRequests: SongRequests;
   /** Opens fleet tracks, which are stored encrypted (see sync/content-keys.ts). */
   content: Pick<ContentKeys, 'open' | 'keyFor'>;
+  /** The fleet link's state for the status page, when a server is configured. */
+  fleet?: () => FleetLinkStatus;
 }
 
 /** Player end reasons that are not a failure of the song: no refund for those. */
@@ -237,6 +240,7 @@ export class Jukebox {
         pending: this.telemetry.outbox.unacknowledged(),
         songRequests: this.telemetry.songRequests.count(),
       },
+      fleet: this.telemetry.fleet?.() ?? null,
     };
   }
 

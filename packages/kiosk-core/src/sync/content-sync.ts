@@ -1,0 +1,414 @@
+import type { KeyObject } from 'node:crypto';
+import { readdir, readFile, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { verifySignedManifest } from '@jukebox/crypto';
+import { signedManifest, type FleetManifest, type SignedManifest } from '@jukebox/protocol';
+import { z } from 'zod';
+import type { Db } from '../db/index.js';
+import { cachedStatement } from '../db/statements.js';
+import type { Library } from '../library/index.js';
+import { CatalogWriter } from '../library/writer.js';
+import type { Logger } from '../log.js';
+import { BlobIntegrityError, downloadBlob } from './blob-download.js';
+import type { FleetClient } from './fleet-client.js';
+
+export type SyncPhase = 'idle' | 'checking' | 'downloading' | 'installing' | 'paused' | 'failed';
+
+/** What the operator view shows of a sync. */
+export interface SyncProgress {
+  phase: SyncPhase;
+  /** Version of the manifest the library is at (0 before the first). */
+  manifestVersion: number;
+  /** Version being synced, while a sync runs. */
+  targetVersion: number | null;
+  files: { done: number; total: number };
+  bytes: { done: number; total: number };
+  /** Why downloads are paused (e.g. "a CD is burning"), or why the last sync failed. */
+  detail: string | null;
+  lastSyncAt: string | null;
+}
+
+export interface ContentSyncOptions {
+  db: Db;
+  library: Library;
+  client: FleetClient;
+  auth: { boxId: string; key: KeyObject };
+  /** The server's manifest key, pinned at enrollment (raw Ed25519, base64url). */
+  serverKey: string;
+  dataDir: string;
+  log: Logger;
+  /** Blobs that must stay on disk whatever the manifest says (playing or queued songs). */
+  inUse: () => Set<string>;
+  /** Called after the library changed. */
+  changed: () => void;
+  now?: () => Date;
+}
+
+/** Why a manifest was refused. */
+export class ManifestRefused extends Error {
+  override readonly name = 'ManifestRefused';
+}
+
+const IMAGE_TYPES: [RegExp, string][] = [
+  [/^\xff\xd8\xff/, 'image/jpeg'],
+  [/^\x89PNG/, 'image/png'],
+  [/^RIFF....WEBP/s, 'image/webp'],
+];
+
+/**
+ * Brings the box's content in line with its newest signed manifest: the manifest is verified
+ * (signature by the pinned server key, this box's id, a version that never goes back, not
+ * expired), the blobs it lists and the box lacks are downloaded (resumable, verified by
+ * SHA-256), the library is updated in ONE transaction (new and changed tracks in, tracks no
+ * longer listed hidden), and blobs no longer listed are deleted unless a song that is playing
+ * or queued still needs them. Downloads can be paused (the CD burner needs the disk and CPU)
+ * and resume where they stopped.
+ */
+export class ContentSync {
+  private progress: SyncProgress;
+  private running: Promise<void> | null = null;
+  private again = false;
+  private pausedFor: string | null = null;
+  private abort: AbortController | null = null;
+  private readonly blobsDir: string;
+  private readonly partialDir: string;
+  private readonly now: () => Date;
+  private readonly listeners = new Set<(p: SyncProgress) => void>();
+
+  constructor(private readonly opts: ContentSyncOptions) {
+    this.blobsDir = path.join(opts.dataDir, 'content', 'blobs');
+    this.partialDir = path.join(opts.dataDir, 'content', 'partial');
+    this.now = opts.now ?? (() => new Date());
+    const last = this.lastManifest();
+    this.progress = {
+      phase: 'idle',
+      manifestVersion: last?.version ?? 0,
+      targetVersion: null,
+      files: { done: 0, total: 0 },
+      bytes: { done: 0, total: 0 },
+      detail: null,
+      lastSyncAt: last?.acceptedAt ?? null,
+    };
+  }
+
+  get state(): SyncProgress {
+    return structuredClone(this.progress);
+  }
+
+  onProgress(listener: (p: SyncProgress) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Stops downloading at once (the partial file stays for a resume) until `resume()`. */
+  pause(reason: string): void {
+    this.pausedFor = reason;
+    this.abort?.abort(new Error(`paused: ${reason}`));
+    if (this.running === null) this.update({ phase: 'paused', detail: reason });
+  }
+
+  resume(): void {
+    if (this.pausedFor === null) return;
+    this.pausedFor = null;
+    this.update({ phase: 'idle', detail: null });
+    this.syncNow();
+  }
+
+  get paused(): boolean {
+    return this.pausedFor !== null;
+  }
+
+  /**
+   * Starts a sync, or asks the running one to check again when it ends (a manifest notice
+   * during a sync). Resolves when no sync is running any more.
+   */
+  syncNow(): Promise<void> {
+    if (this.running !== null) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = (async () => {
+      do {
+        this.again = false;
+        await this.runOnce();
+      } while (this.again && this.pausedFor === null);
+    })().finally(() => {
+      this.running = null;
+    });
+    return this.running;
+  }
+
+  /** Checks a signed manifest as this box must before acting on it; returns it parsed. */
+  check(raw: unknown): FleetManifest {
+    // The signature is checked on the object as received, then the strict schema; the schema
+    // transforms nothing, so the manifest acted on is exactly the one signed.
+    if (!verifySignedManifest(raw as SignedManifest, this.opts.serverKey)) {
+      throw new ManifestRefused('the manifest signature does not verify with the server key');
+    }
+    const parsed = signedManifest.safeParse(raw);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new ManifestRefused(`malformed manifest: ${issue?.path.join('.')}: ${issue?.message}`);
+    }
+    const m = parsed.data.manifest;
+    if (m.boxId !== this.opts.auth.boxId) {
+      throw new ManifestRefused(`the manifest is for box ${m.boxId}, not this one`);
+    }
+    const current = this.lastManifest()?.version ?? 0;
+    if (m.version < current) {
+      throw new ManifestRefused(`manifest version ${m.version} is older than ${current}`);
+    }
+    if (Date.parse(m.expiresAt) <= this.now().getTime()) {
+      throw new ManifestRefused(`the manifest expired at ${m.expiresAt}`);
+    }
+    return m;
+  }
+
+  private async runOnce(): Promise<void> {
+    if (this.pausedFor !== null) {
+      this.update({ phase: 'paused', detail: this.pausedFor });
+      return;
+    }
+    this.update({ phase: 'checking', detail: null });
+    try {
+      const raw = await this.opts.client.signed(
+        'GET',
+        '/api/v1/box/manifest',
+        z.unknown(),
+        this.opts.auth,
+      );
+      const manifest = this.check(raw);
+      await this.apply(manifest, raw as SignedManifest);
+    } catch (err) {
+      if (this.pausedFor !== null) {
+        this.update({ phase: 'paused', detail: this.pausedFor, targetVersion: null });
+        return;
+      }
+      const message = (err as Error).message;
+      this.opts.log.error({ err }, 'content sync failed');
+      this.update({ phase: 'failed', detail: message, targetVersion: null });
+      if (!(err instanceof ManifestRefused)) throw err;
+    }
+  }
+
+  private async apply(manifest: FleetManifest, signed: SignedManifest): Promise<void> {
+    const needed = [
+      ...manifest.tracks.map((t) => ({ sha256: t.sha256, size: t.size })),
+      ...manifest.graphics.map((g) => ({ sha256: g.sha256, size: g.size })),
+    ];
+    const unique = [...new Map(needed.map((n) => [n.sha256, n])).values()];
+    const missing: typeof unique = [];
+    for (const blob of unique) {
+      const have = await stat(path.join(this.blobsDir, blob.sha256)).then(
+        (s) => s.size,
+        () => -1,
+      );
+      if (have !== blob.size) missing.push(blob);
+    }
+    const total = missing.reduce((sum, b) => sum + b.size, 0);
+    this.update({
+      phase: 'downloading',
+      targetVersion: manifest.version,
+      files: { done: 0, total: missing.length },
+      bytes: { done: 0, total },
+    });
+    let doneBytes = 0;
+    for (const [index, blob] of missing.entries()) {
+      await this.fetchBlob(blob, (written) => {
+        this.update({ bytes: { done: doneBytes + written, total } }, true);
+      });
+      doneBytes += blob.size;
+      this.update({
+        files: { done: index + 1, total: missing.length },
+        bytes: { done: doneBytes, total },
+      });
+    }
+    this.update({ phase: 'installing' });
+    await this.install(manifest, signed);
+    await this.collectGarbage(manifest);
+    this.update({
+      phase: 'idle',
+      manifestVersion: manifest.version,
+      targetVersion: null,
+      detail: null,
+      lastSyncAt: this.now().toISOString(),
+    });
+  }
+
+  /** One blob, with a second try when the bytes were wrong (a flipped bit is fetched again). */
+  private async fetchBlob(
+    blob: { sha256: string; size: number },
+    onBytes: (written: number) => void,
+  ): Promise<void> {
+    const route = `/api/v1/box/blobs/${blob.sha256}`;
+    for (let attempt = 1; ; attempt++) {
+      this.abort = new AbortController();
+      try {
+        await downloadBlob({
+          source: {
+            url: `${this.opts.client.server}${route}`,
+            headers: () => this.opts.client.signedHeaders(route, this.opts.auth),
+          },
+          sha256: blob.sha256,
+          size: blob.size,
+          dir: this.blobsDir,
+          partialDir: this.partialDir,
+          signal: this.abort.signal,
+          onBytes,
+        });
+        return;
+      } catch (err) {
+        if (err instanceof BlobIntegrityError && attempt < 3) {
+          this.opts.log.warn(
+            { sha256: blob.sha256, err: err.message },
+            'corrupt blob refused; fetching again',
+          );
+          continue;
+        }
+        throw err;
+      } finally {
+        this.abort = null;
+      }
+    }
+  }
+
+  /** The library takes the manifest's tracks in one transaction, with the manifest row. */
+  private async install(manifest: FleetManifest, signed: SignedManifest): Promise<void> {
+    const { db, library } = this.opts;
+    // Covers first (files, outside the transaction): the tracks refer to them by id.
+    const covers = new Map<string, string>();
+    for (const g of manifest.graphics.filter((g) => g.kind === 'cover')) {
+      const bytes = await readFile(path.join(this.blobsDir, g.sha256));
+      const mime = IMAGE_TYPES.find(([re]) =>
+        re.test(bytes.subarray(0, 12).toString('latin1')),
+      )?.[1];
+      if (mime === undefined) {
+        this.opts.log.warn(
+          { sha256: g.sha256, name: g.name },
+          'cover is not a JPEG, PNG or WebP; skipped',
+        );
+        continue;
+      }
+      covers.set(g.sha256, await library.covers.put(bytes, mime));
+    }
+    const writer = new CatalogWriter(db);
+    const byCatalogId = cachedStatement<[string], { id: number }>(
+      db,
+      'SELECT id FROM tracks WHERE catalog_id = ?',
+    );
+    const setFleetColumns = db.prepare<
+      [string, string, string, number | null, string | null, number]
+    >(
+      `UPDATE tracks SET catalog_id = ?, content_sha256 = ?, wrapped_key = ?, gain_db = ?,
+         loudness_error = ?, missing = 0 WHERE id = ?`,
+    );
+    writer.batch(() => {
+      const listed = new Set<string>();
+      for (const t of manifest.tracks) {
+        listed.add(t.trackId);
+        const m = t.metadata;
+        const fields = {
+          title: m.title,
+          artist: m.artist,
+          album: m.album ?? null,
+          genre: m.genre ?? null,
+          year: m.year ?? null,
+          trackNo: null,
+          isrc: m.isrc ?? null,
+          explicit: m.explicit,
+          durationMs: m.durationMs,
+        };
+        const file = {
+          path: path.join(this.blobsDir, t.sha256),
+          fileSize: t.size,
+          fileMtimeMs: null,
+          coverId: (m.coverSha256 && covers.get(m.coverSha256)) ?? null,
+        };
+        const existing = byCatalogId.get(t.trackId);
+        const id = existing
+          ? (writer.update(existing.id, { ...fields, ...file }), existing.id)
+          : writer.add(fields, file);
+        // The gain comes with the manifest (measured at ingest); an encrypted file cannot be
+        // measured here, so without one the loudness job is told to leave it alone.
+        setFleetColumns.run(
+          t.trackId,
+          t.sha256,
+          t.wrappedKey,
+          m.gainDb ?? null,
+          m.gainDb === undefined ? 'fleet track delivered without a gain' : null,
+          id,
+        );
+      }
+      const gone = db
+        .prepare<[], { id: number; catalogId: string }>(
+          'SELECT id, catalog_id AS catalogId FROM tracks WHERE catalog_id IS NOT NULL AND missing = 0',
+        )
+        .all()
+        .filter((r) => !listed.has(r.catalogId));
+      const hide = db.prepare<[number]>('UPDATE tracks SET missing = 1 WHERE id = ?');
+      const unindex = db.prepare<[number]>('DELETE FROM track_search WHERE rowid = ?');
+      for (const r of gone) {
+        hide.run(r.id);
+        unindex.run(r.id);
+      }
+      db.prepare(
+        `INSERT OR REPLACE INTO manifests (version, issued_at, expires_at, accepted_at, tracks, graphics, signed)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      ).run(
+        manifest.version,
+        manifest.issuedAt,
+        manifest.expiresAt,
+        this.now().toISOString(),
+        manifest.tracks.length,
+        manifest.graphics.length,
+        JSON.stringify(signed),
+      );
+    });
+    this.opts.changed();
+    this.opts.log.info(
+      {
+        version: manifest.version,
+        tracks: manifest.tracks.length,
+        graphics: manifest.graphics.length,
+      },
+      'content installed',
+    );
+  }
+
+  /** Deletes blobs and partial downloads the manifest no longer lists, except those in use. */
+  private async collectGarbage(manifest: FleetManifest): Promise<void> {
+    const keep = new Set([
+      ...manifest.tracks.map((t) => t.sha256),
+      ...manifest.graphics.map((g) => g.sha256),
+      ...this.opts.inUse(),
+    ]);
+    for (const dir of [this.blobsDir, this.partialDir]) {
+      const names = await readdir(dir).catch(() => [] as string[]);
+      for (const name of names) {
+        const sha = name.replace(/\.part$/, '');
+        if (keep.has(sha)) continue;
+        await rm(path.join(dir, name), { force: true });
+        this.opts.log.info({ sha256: sha }, 'blob no longer listed; deleted');
+      }
+    }
+  }
+
+  private lastManifest(): { version: number; acceptedAt: string } | null {
+    return (
+      cachedStatement<[], { version: number; acceptedAt: string }>(
+        this.opts.db,
+        'SELECT version, accepted_at AS acceptedAt FROM manifests ORDER BY version DESC LIMIT 1',
+      ).get() ?? null
+    );
+  }
+
+  private lastEmit = 0;
+
+  private update(change: Partial<SyncProgress>, throttled = false): void {
+    this.progress = { ...this.progress, ...change };
+    const now = Date.now();
+    if (throttled && now - this.lastEmit < 250) return;
+    this.lastEmit = now;
+    for (const l of this.listeners) l(this.state);
+  }
+}
