@@ -1,5 +1,4 @@
 import { mkdirSync } from 'node:fs';
-import fastifyWebsocket from '@fastify/websocket';
 import Fastify from 'fastify';
 import {
   serializerCompiler,
@@ -11,12 +10,13 @@ import { systemClock, type Clock } from './clock.js';
 import type { FleetConfig } from './config.js';
 import type { FleetApp, FleetContext, FleetModule } from './context.js';
 import { migrateFleetDatabase, openFleetDatabase } from './db/open.js';
-import { installErrorHandling } from './errors.js';
+import { frameworkErrorHandler, installErrorHandling } from './errors.js';
 import { instrumentRequests } from './metrics.js';
 import { createLogger, type Logger } from './logger.js';
 import { fleetModules } from './modules.js';
 import { registerOpenApi } from './openapi.js';
 import { createFleetContext } from './services.js';
+import { registerWebsockets } from './websocket.js';
 
 export interface BuildServerOptions {
   /** Time source for sessions and lockouts (tests inject a manual clock). */
@@ -81,6 +81,23 @@ export async function buildServer(
   }
 }
 
+/**
+ * Node closes idle keep-alive connections when the server starts closing, but a connection
+ * that is busy at that moment would, once its response is sent, sit idle until its keep-alive
+ * timeout (72 s) and hold the shutdown open. Responses sent while closing therefore carry
+ * `Connection: close`, so each such connection ends right after its last response.
+ */
+function closeConnectionsWhenDone(app: FleetApp): void {
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (closing) reply.header('connection', 'close');
+    return payload;
+  });
+}
+
 async function createApp(ctx: FleetContext, modules: readonly FleetModule[]): Promise<FleetApp> {
   const app = Fastify({
     loggerInstance: ctx.log,
@@ -88,18 +105,16 @@ async function createApp(ctx: FleetContext, modules: readonly FleetModule[]): Pr
     trustProxy: ctx.config.http.trustProxy,
     // Idle keep-alive connections are closed at shutdown; busy ones finish their request.
     forceCloseConnections: 'idle',
+    frameworkErrors: frameworkErrorHandler,
   }).withTypeProvider<ZodTypeProvider>() as unknown as FleetApp;
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.decorateRequest('staff', null);
   installErrorHandling(app);
+  closeConnectionsWhenDone(app);
   instrumentRequests(app, ctx.metrics);
   await registerOpenApi(app);
-  // Per-message deflate stays off (DESIGN.md "Box <-> server"): it costs memory per socket
-  // and opens compression side channels, for small JSON messages that gain little.
-  await app.register(fastifyWebsocket, {
-    options: { perMessageDeflate: false, maxPayload: 1024 * 1024 },
-  });
+  await registerWebsockets(app);
   for (const module of modules) {
     await app.register(async (scope) => module.register(scope as FleetApp, ctx), {});
   }

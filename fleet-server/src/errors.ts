@@ -74,6 +74,21 @@ function send(reply: FastifyReply, status: number, body: FleetErrorBody): Fastif
 }
 
 /**
+ * Errors fastify raises before routing (a URL it cannot decode, a parameter over
+ * maxParamLength) skip the error handler and go here; they get the same JSON shape. Their
+ * messages quote the URL, so they are cut to a readable length.
+ */
+export function frameworkErrorHandler(
+  err: FastifyError,
+  _request: FastifyRequest,
+  reply: FastifyReply,
+): void {
+  const status = typeof err.statusCode === 'number' && err.statusCode < 500 ? err.statusCode : 400;
+  const message = err.message.length > 200 ? `${err.message.slice(0, 200)}…` : err.message;
+  void send(reply, status, { error: { code: codeForStatus(status), message } });
+}
+
+/**
  * Installs the JSON error shape for the whole app: validation failures are 400 naming each
  * field, fastify's own client errors (bad JSON, wrong content type, body too large) keep their
  * 4xx status, and anything unexpected is logged with its stack and answered with a plain 500

@@ -1,15 +1,11 @@
 import { z } from 'zod';
-import {
-  createFleetRouteRequest,
-  fleetId,
-  fleetRoute,
-  fleetRouteListResponse,
-} from '@jukebox/protocol';
+import { createFleetRouteRequest, fleetRoute, fleetRouteListResponse } from '@jukebox/protocol';
 import { staffOf } from '../auth/staff-auth.js';
 import type { FleetModule } from '../context.js';
+import { idParam } from '../http-params.js';
 import { errorResponses } from '../errors.js';
 
-const id = z.coerce.number().pipe(fleetId);
+const id = idParam;
 const routeParams = z.strictObject({ routeId: id });
 const routeStaffParams = z.strictObject({ routeId: id, userId: id });
 

@@ -2,7 +2,6 @@ import { z } from 'zod';
 import {
   changeOwnPasswordRequest,
   createStaffRequest,
-  fleetId,
   resetStaffPasswordRequest,
   setStaffRolesRequest,
   staffListResponse,
@@ -14,9 +13,10 @@ import {
 import { publicRoute, staffOf } from '../auth/staff-auth.js';
 import { isoTime } from '../clock.js';
 import type { FleetModule } from '../context.js';
+import { idParam } from '../http-params.js';
 import { errorResponses } from '../errors.js';
 
-const userParams = z.strictObject({ userId: z.coerce.number().pipe(fleetId) });
+const userParams = z.strictObject({ userId: idParam });
 const noContent = { 204: z.undefined().describe('Done'), ...errorResponses };
 
 /** Sign-in, the signed-in user's own account, and the admin's staff management. */

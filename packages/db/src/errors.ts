@@ -13,7 +13,9 @@ function codeOf(err: unknown): string | undefined {
 export function isUniqueViolation(err: unknown): boolean {
   const code = codeOf(err);
   return (
-    code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY'
+    code === '23505' ||
+    code === 'SQLITE_CONSTRAINT_UNIQUE' ||
+    code === 'SQLITE_CONSTRAINT_PRIMARYKEY'
   );
 }
 

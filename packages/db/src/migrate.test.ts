@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Kysely } from 'kysely';
+import type { Generated, Kysely } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   DatabaseNewerThanCodeError,
@@ -14,8 +14,8 @@ import { encodeJson, portableColumns } from './portable.js';
 import { testDatabaseTargets, type TestDatabase } from './testing.js';
 
 interface Tables {
-  owner: { id: number; name: string; created_at: number };
-  pet: { id: number; owner_id: number; data: string };
+  owner: { id: Generated<number>; name: string; created_at: number };
+  pet: { id: Generated<number>; owner_id: number; data: string };
 }
 
 const m0001: Migration = {
