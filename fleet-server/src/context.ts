@@ -3,7 +3,9 @@ import type { FastifyBaseLogger, FastifyInstance, RawServerDefault } from 'fasti
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Kysely } from 'kysely';
 import type { StaffAuth } from './auth/staff-auth.js';
+import type { BoxLinkService } from './box-link/service.js';
 import type { BoxService } from './boxes/service.js';
+import type { ContentService } from './content/service.js';
 import type { Clock } from './clock.js';
 import type { FleetConfig } from './config.js';
 import type { FleetDatabase } from './db/schema.js';
@@ -37,6 +39,10 @@ export interface FleetContext {
   readonly staff: StaffService;
   readonly routes: FleetRouteService;
   readonly boxes: BoxService;
+  /** Enrollment, box keys and authentication, the control channel, telemetry. */
+  readonly link: BoxLinkService;
+  /** Catalog, blobs, content sets, signed manifests. */
+  readonly content: ContentService;
 }
 
 /**

@@ -1,5 +1,7 @@
 import { auditModule } from './audit/http.js';
+import { boxLinkModule } from './box-link/http.js';
 import { boxesModule } from './boxes/http.js';
+import { contentModule } from './content/http.js';
 import type { FleetModule } from './context.js';
 import { fleetRoutesModule } from './fleet-routes/http.js';
 import { healthModule } from './health.js';
@@ -19,4 +21,6 @@ export const fleetModules: readonly FleetModule[] = [
   fleetRoutesModule,
   boxesModule,
   auditModule,
+  boxLinkModule,
+  contentModule,
 ];

@@ -1,6 +1,8 @@
 import type { Kysely } from 'kysely';
 import { StaffAuth } from './auth/staff-auth.js';
+import { BoxLinkService } from './box-link/service.js';
 import { BoxService } from './boxes/service.js';
+import { ContentService } from './content/service.js';
 import type { Clock } from './clock.js';
 import type { FleetConfig } from './config.js';
 import type { FleetContext } from './context.js';
@@ -38,11 +40,15 @@ export function createFleetContext(
     throttle,
     scrypt: { logN: config.passwords.scryptLogN, r: 8, p: 1 },
   });
+  const link = new BoxLinkService({ config, db, clock, log });
+  const content = new ContentService({ config, db, clock, log, link });
   return {
     config,
     db,
     clock,
     log,
+    link,
+    content,
     metrics: createMetrics(),
     sessions,
     staff,
