@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { buildServer } from './app.js';
 import { publicRoute } from './auth/staff-auth.js';
 import { loadConfig } from './config.js';
+import { fleetMigrations } from './db/migrations/index.js';
 import type { FleetModule } from './context.js';
 import { errorResponses } from './errors.js';
 import { startTestServer, type TestServer } from './test-support/server.js';
@@ -165,7 +166,8 @@ for (const target of testDatabaseTargets()) {
 
     it('migrates a new database, then finds nothing to do', async () => {
       const first = await buildServer(config());
-      expect(first.migrations.applied).toEqual([
+      expect(first.migrations.applied).toEqual(Object.keys(fleetMigrations));
+      expect(first.migrations.applied.slice(0, 3)).toEqual([
         '0001_staff',
         '0002_routes_and_boxes',
         '0003_audit_log',
@@ -173,7 +175,7 @@ for (const target of testDatabaseTargets()) {
       await first.close();
       const second = await buildServer(config());
       expect(second.migrations.applied).toEqual([]);
-      expect(second.migrations.alreadyApplied).toHaveLength(3);
+      expect(second.migrations.alreadyApplied).toHaveLength(Object.keys(fleetMigrations).length);
       await sql`insert into kysely_migration (name, timestamp) values ('9999_from_the_future', '2030-01-01T00:00:00.000Z')`.execute(
         second.context.db,
       );
