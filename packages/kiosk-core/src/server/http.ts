@@ -2,9 +2,10 @@ import { createReadStream, existsSync } from 'node:fs';
 import path from 'node:path';
 import fastifyStatic from '@fastify/static';
 import fastifyWebsocket from '@fastify/websocket';
-import Fastify, { LogController } from 'fastify';
+import Fastify, { LogController, type FastifyReply } from 'fastify';
 import { coverId } from '@jukebox/protocol';
 import type { Logger } from '../log.js';
+import { OPERATOR_CSS, OPERATOR_HTML, OPERATOR_JS } from '../operator/page.js';
 import { operatorRoutes } from '../operator/routes.js';
 import type { OperatorService } from '../operator/service.js';
 import type { KioskHandlers } from '../service/dispatch.js';
@@ -64,6 +65,18 @@ export async function createHttpServer(opts: HttpOptions) {
     token: opts.operator.token,
     log,
   });
+
+  // The operator view (sync progress, telemetry, money); its actions need the operator token.
+  const page = (type: string, body: string) => async (_req: unknown, reply: FastifyReply) =>
+    reply
+      .type(type)
+      .header('content-security-policy', BROWSER_SHELL_CSP)
+      .header('x-content-type-options', 'nosniff')
+      .header('cache-control', 'no-cache')
+      .send(body);
+  app.get('/operator', page('text/html; charset=utf-8', OPERATOR_HTML));
+  app.get('/operator/app.js', page('text/javascript; charset=utf-8', OPERATOR_JS));
+  app.get('/operator/app.css', page('text/css; charset=utf-8', OPERATOR_CSS));
 
   app.get<{ Params: { id: string } }>('/media/covers/:id', async (req, reply) => {
     const id = coverId.safeParse(req.params.id);
