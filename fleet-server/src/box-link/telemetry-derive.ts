@@ -1,0 +1,230 @@
+import type { Insertable, Transaction } from 'kysely';
+import { encodeJson } from '@jukebox/db';
+import type { TelemetryRecord } from '@jukebox/protocol';
+import type { FleetDatabase } from '../db/schema.js';
+import { normalizeRequestText, playTrackKey } from './normalize.js';
+import type { PlayCountsTable, SongRequestCountsTable } from './schema.js';
+
+type Rec<K extends TelemetryRecord['kind']> = Extract<TelemetryRecord, { kind: K }>;
+
+const ms = (iso: string) => Date.parse(iso);
+
+/**
+ * Writes what telemetry records mean (plays, play counts, ledger rows, song requests and their
+ * counts, the last status) in the caller's transaction. Called with the records that were
+ * newly stored only, so each record counts exactly once.
+ */
+export async function deriveFromRecords(
+  trx: Transaction<FleetDatabase>,
+  boxId: string,
+  records: readonly TelemetryRecord[],
+): Promise<void> {
+  const plays: Rec<'play'>[] = [];
+  const ledger: Rec<'ledger'>[] = [];
+  const requests: Rec<'song-request'>[] = [];
+  let status: Rec<'status'> | undefined;
+  for (const r of records) {
+    switch (r.kind) {
+      case 'play':
+        plays.push(r);
+        break;
+      case 'ledger':
+        ledger.push(r);
+        break;
+      case 'song-request':
+        requests.push(r);
+        break;
+      case 'status':
+        if (!status || ms(r.at) >= ms(status.at)) status = r;
+        break;
+    }
+  }
+  if (plays.length) await writePlays(trx, boxId, plays);
+  if (ledger.length) await writeLedger(trx, boxId, ledger);
+  if (requests.length) await writeSongRequests(trx, boxId, requests);
+  if (status) {
+    const at = ms(status.at);
+    await trx
+      .updateTable('box_link_state')
+      .set({ last_status: encodeJson(status.data), last_status_at: at })
+      .where('box_id', '=', boxId)
+      .where((eb) => eb.or([eb('last_status_at', 'is', null), eb('last_status_at', '<=', at)]))
+      .execute();
+  }
+}
+
+async function writePlays(
+  trx: Transaction<FleetDatabase>,
+  boxId: string,
+  plays: Rec<'play'>[],
+): Promise<void> {
+  const counts = new Map<string, Insertable<PlayCountsTable>>();
+  const rows = plays.map(({ seq, data: d }) => {
+    const trackKey = playTrackKey(d);
+    const startedAt = ms(d.startedAt);
+    const completed = d.completed ? 1 : 0;
+    // One row per key in the upsert below: PostgreSQL refuses to update a row twice in one
+    // statement, so the batch is summed here first.
+    const count = counts.get(trackKey);
+    if (count) {
+      count.plays += 1;
+      count.completed_plays += completed;
+      count.paid_credits += d.paidCredits;
+      if (startedAt >= count.last_played_at) {
+        count.last_played_at = startedAt;
+        count.title = d.title;
+        count.artist = d.artist;
+      }
+    } else {
+      counts.set(trackKey, {
+        box_id: boxId,
+        track_key: trackKey,
+        catalog_id: d.catalogId ?? null,
+        title: d.title,
+        artist: d.artist,
+        plays: 1,
+        completed_plays: completed,
+        paid_credits: d.paidCredits,
+        last_played_at: startedAt,
+      });
+    }
+    return {
+      box_id: boxId,
+      seq,
+      play_seq: d.playSeq,
+      track_key: trackKey,
+      catalog_id: d.catalogId ?? null,
+      local_track_id: d.localTrackId,
+      isrc: d.isrc ?? null,
+      title: d.title,
+      artist: d.artist,
+      started_at: startedAt,
+      ended_at: d.endedAt === undefined ? null : ms(d.endedAt),
+      completed,
+      played_ms: d.playedMs ?? null,
+      paid_credits: d.paidCredits,
+    };
+  });
+  await trx.insertInto('plays').values(rows).execute();
+  await trx
+    .insertInto('play_counts')
+    .values([...counts.values()])
+    .onConflict((oc) =>
+      oc.columns(['box_id', 'track_key']).doUpdateSet((eb) => {
+        const newer = eb('excluded.last_played_at', '>=', eb.ref('play_counts.last_played_at'));
+        return {
+          plays: eb('play_counts.plays', '+', eb.ref('excluded.plays')),
+          completed_plays: eb(
+            'play_counts.completed_plays',
+            '+',
+            eb.ref('excluded.completed_plays'),
+          ),
+          paid_credits: eb('play_counts.paid_credits', '+', eb.ref('excluded.paid_credits')),
+          last_played_at: eb
+            .case()
+            .when(newer)
+            .then(eb.ref('excluded.last_played_at'))
+            .else(eb.ref('play_counts.last_played_at'))
+            .end(),
+          title: eb
+            .case()
+            .when(newer)
+            .then(eb.ref('excluded.title'))
+            .else(eb.ref('play_counts.title'))
+            .end(),
+          artist: eb
+            .case()
+            .when(newer)
+            .then(eb.ref('excluded.artist'))
+            .else(eb.ref('play_counts.artist'))
+            .end(),
+        };
+      }),
+    )
+    .execute();
+}
+
+async function writeLedger(
+  trx: Transaction<FleetDatabase>,
+  boxId: string,
+  entries: Rec<'ledger'>[],
+): Promise<void> {
+  await trx
+    .insertInto('ledger_mirror')
+    .values(
+      entries.map(({ seq, at, data: d }) => ({
+        box_id: boxId,
+        seq,
+        entry_seq: d.entrySeq,
+        kind: d.kind,
+        credits: d.credits,
+        value_cents: d.valueCents ?? null,
+        denomination: d.denomination ?? null,
+        reason: d.reason ?? null,
+        staff: d.staff ?? null,
+        bonus: d.bonus ?? null,
+        balance_after: d.balanceAfter ?? null,
+        ref: d.ref ?? null,
+        at: ms(at),
+      })),
+    )
+    .execute();
+}
+
+async function writeSongRequests(
+  trx: Transaction<FleetDatabase>,
+  boxId: string,
+  requests: Rec<'song-request'>[],
+): Promise<void> {
+  const counts = new Map<string, Insertable<SongRequestCountsTable>>();
+  const rows = requests.map(({ seq, at, data: d }) => {
+    const normalized = normalizeRequestText(d.text);
+    const when = ms(at);
+    const count = counts.get(normalized);
+    if (count) {
+      count.requests += 1;
+      count.first_at = Math.min(count.first_at, when);
+      count.last_at = Math.max(count.last_at, when);
+    } else {
+      counts.set(normalized, {
+        normalized,
+        sample_text: d.text,
+        requests: 1,
+        first_at: when,
+        last_at: when,
+      });
+    }
+    return {
+      box_id: boxId,
+      seq,
+      request_id: d.requestId ?? null,
+      text: d.text,
+      normalized,
+      artist: d.artist ?? null,
+      title: d.title ?? null,
+      at: when,
+    };
+  });
+  await trx.insertInto('song_requests').values(rows).execute();
+  await trx
+    .insertInto('song_request_counts')
+    .values([...counts.values()])
+    .onConflict((oc) =>
+      oc.column('normalized').doUpdateSet((eb) => ({
+        requests: eb('song_request_counts.requests', '+', eb.ref('excluded.requests')),
+        first_at: eb
+          .case()
+          .when('excluded.first_at', '<', eb.ref('song_request_counts.first_at'))
+          .then(eb.ref('excluded.first_at'))
+          .else(eb.ref('song_request_counts.first_at'))
+          .end(),
+        last_at: eb
+          .case()
+          .when('excluded.last_at', '>', eb.ref('song_request_counts.last_at'))
+          .then(eb.ref('excluded.last_at'))
+          .else(eb.ref('song_request_counts.last_at'))
+          .end(),
+      })),
+    )
+    .execute();
+}
