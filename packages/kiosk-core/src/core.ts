@@ -12,6 +12,7 @@ import { writeCoreUrl } from './core-url.js';
 import { OperatorService } from './operator/service.js';
 import { SyncAgent } from './sync/agent.js';
 import { ContentKeys } from './sync/content-keys.js';
+import { PlaintextServer } from './sync/plaintext-server.js';
 import { VERSION } from './version.js';
 import { SongRequests, TelemetryOutbox } from './telemetry/index.js';
 import { loadOrCreateOperatorToken } from './operator/token.js';
@@ -94,6 +95,9 @@ export async function startCore(
   });
   const paid = new PaidQueue(db, queue, ledger, config.money, log);
   const outbox = new TelemetryOutbox(db);
+  // Fleet tracks are stored encrypted and decoded from a loopback URL (see its comment).
+  const plaintext = new PlaintextServer();
+  await plaintext.start();
   // The fleet link runs only with a configured server; a box without one plays on its own.
   const fleetServer = config.fleet.server;
   const agent: SyncAgent | null =
@@ -121,7 +125,7 @@ export async function startCore(
     {
       outbox,
       songRequests: new SongRequests(db),
-      content: new ContentKeys(config.dataDir),
+      content: new ContentKeys(config.dataDir, plaintext),
       ...(agent ? { fleet: () => agent.status() } : {}),
     },
   );
@@ -192,6 +196,7 @@ export async function startCore(
       // Inhibit money first: no coin may be taken while the rest shuts down.
       await money.close();
       await agent?.close();
+      await plaintext.close();
       await server.close();
       await player.stop();
       await ready;

@@ -7,12 +7,10 @@ import type { DecoderFactory, DecoderOptions, PlayItem } from './types.js';
  * track's stored gain and the limiter applied by ffmpeg itself (decodeArgs keeps the sample
  * count identical to a plain decode, which gapless joins depend on).
  */
-export const ffmpegDecoder: DecoderFactory = (item, { tools, limiterCeilingDb }) => {
-  const gain = { gainDb: item.gainDb ?? 0, limiterCeilingDb };
-  if (item.open === undefined) return spawnFfmpeg(decodeArgs(item.path, gain), { tools });
-  // An encrypted track: its plaintext is streamed into ffmpeg's stdin and never touches disk.
-  return spawnFfmpeg(decodeArgs('pipe:0', gain), { tools, input: item.open() });
-};
+export const ffmpegDecoder: DecoderFactory = (item, { tools, limiterCeilingDb }) =>
+  spawnFfmpeg(decodeArgs(item.input ?? item.path, { gainDb: item.gainDb ?? 0, limiterCeilingDb }), {
+    tools,
+  });
 
 /**
  * One track's decoder as the player sees it: its output, how it exited, and an idempotent

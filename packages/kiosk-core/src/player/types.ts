@@ -1,4 +1,3 @@
-import type { Readable } from 'node:stream';
 import type { AudioSink } from '@jukebox/firmware-hal/audio';
 import type { FfmpegProcess, MediaTools } from '@jukebox/media';
 
@@ -14,10 +13,11 @@ export interface PlayItem {
   /** Catalogue duration; used to decide when to prefetch the next track. */
   durationMs: number;
   /**
-   * Opens the audio as a stream when the file cannot be read as it is (a fleet track, stored
-   * encrypted: this decrypts it while it plays). Absent: ffmpeg reads `path` itself.
+   * What ffmpeg reads instead of `path` when the file cannot be read as it is: a fleet track
+   * is stored encrypted and is played from a loopback URL that decrypts it (see
+   * sync/plaintext-server.ts). Absent: ffmpeg reads `path`.
    */
-  open?: () => Readable;
+  input?: string;
 }
 
 /**

@@ -32,7 +32,7 @@ export interface JukeboxTelemetry {
   outbox: TelemetryOutbox;
   songRequests: SongRequests;
   /** Opens fleet tracks, which are stored encrypted (see sync/content-keys.ts). */
-  content: Pick<ContentKeys, 'open' | 'keyFor'>;
+  content: Pick<ContentKeys, 'url' | 'release'>;
   /** The fleet link's state for the status page, when a server is configured. */
   fleet?: () => FleetLinkStatus;
 }
@@ -124,14 +124,17 @@ export class Jukebox {
         continue;
       }
       const { path, encryption } = next.playable;
-      let open: PlayItem['open'];
+      let input: string | undefined;
       if (encryption !== null) {
         // Unwrapping here, not in the decoder, so that a key that is not for this box is a
         // skipped song with a reason (and a refund), not a decoder that dies mid-gap.
         try {
-          const content = this.telemetry.content;
-          content.keyFor(encryption);
-          open = () => content.open(path, encryption);
+          // Valid well past the song's end: the decoder may be prefetched minutes ahead.
+          input = this.telemetry.content.url(
+            path,
+            encryption,
+            next.playable.durationMs + 3_600_000,
+          );
         } catch (err) {
           this.log.error({ err, trackId: next.entry.track.id }, 'cannot decrypt a synced track');
           this.recordFailedPlay(next.entry, 'the track cannot be decrypted on this box');
@@ -146,7 +149,7 @@ export class Jukebox {
         path,
         gainDb: next.playable.gainDb,
         durationMs: next.playable.durationMs,
-        ...(open === undefined ? {} : { open }),
+        ...(input === undefined ? {} : { input }),
       };
     }
   };
@@ -297,6 +300,7 @@ export class Jukebox {
   }
 
   private onEnded(item: PlayItem, result: TrackEnd): void {
+    if (item.input !== undefined) this.telemetry.content.release(item.input);
     // The player reports 'stopped' for tracks cut by shutdown. Such an entry stays 'playing'
     // in the queue, and QueueStore.recover() puts it back at the head at the next start: the
     // patron paid for a whole song. Its play event is closed as interrupted (not counted).

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { createPlaintextReadStream, unwrapContentKey } from '@jukebox/crypto';
+import type { PlaintextServer } from './plaintext-server.js';
 import type { TrackEncryption } from '../library/browse.js';
 import { IDENTITY_FILE, loadOrCreateIdentity } from './identity.js';
 
@@ -18,7 +19,11 @@ export class ContentKeys {
   private agreementKey: KeyObject | null = null;
   private readonly cache = new Map<string, Buffer>();
 
-  constructor(private readonly dataDir: string) {}
+  constructor(
+    private readonly dataDir: string,
+    /** Serves decrypted tracks to ffmpeg (seekable, for the gapless trim); see its comment. */
+    private readonly server: PlaintextServer | null = null,
+  ) {}
 
   /** Whether this box has an identity at all (a box never enrolled has no fleet content). */
   available(): boolean {
@@ -47,5 +52,15 @@ export class ContentKeys {
   /** The decrypted audio of a synced track, as a stream. */
   open(file: string, encryption: TrackEncryption): Readable {
     return createPlaintextReadStream(file, this.keyFor(encryption));
+  }
+
+  /** A loopback URL ffmpeg plays the track from, valid for `ttlMs`; see PlaintextServer. */
+  url(file: string, encryption: TrackEncryption, ttlMs: number): string {
+    if (this.server === null) throw new Error('no plaintext server for fleet tracks');
+    return this.server.register(file, this.keyFor(encryption), ttlMs);
+  }
+
+  release(url: string): void {
+    this.server?.release(url);
   }
 }
