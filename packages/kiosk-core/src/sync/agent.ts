@@ -61,7 +61,7 @@ export class SyncAgent {
     return {
       server: this.opts.config.server,
       boxId: this.enrollment?.boxId ?? null,
-      link: this.channel?.state ?? this.state,
+      link: this.state === 'refused' ? 'refused' : (this.channel?.state ?? this.state),
       detail: this.detail,
       sync: this.content?.state ?? null,
     };

@@ -1,0 +1,227 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { statusResponse, type StatusResponse } from '@jukebox/protocol';
+
+/*
+ * Real processes for the box <-> fleet server suites: the fleet server's CLI (`serve`) and the
+ * box core's CLI, both run from their sources through tsx with the @jukebox/source condition,
+ * each with its own config file and data folder under a test temp dir.
+ */
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const tsx = createRequire(import.meta.url).resolve('tsx');
+const NODE = ['--conditions=@jukebox/source', '--import', tsx];
+const FLEET_CLI = path.join(root, 'fleet-server/src/cli.ts');
+const CORE_CLI = path.join(root, 'packages/kiosk-core/src/cli.ts');
+export const ADMIN = { username: 'admin', password: 'correct horse battery staple' };
+
+/** Only what a child needs: no DATABASE_URL or other test settings leak into it. */
+function env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return { PATH: process.env.PATH, HOME: process.env.HOME, ...extra };
+}
+
+interface Started {
+  child: ChildProcess;
+  url: string;
+  exited: Promise<number | null>;
+  stderr(): string;
+}
+
+/** Spawns a CLI and waits for its READY line on stdout (`<marker> <url>`). */
+function spawnReady(
+  args: string[],
+  marker: string,
+  extraEnv: Record<string, string>,
+): Promise<Started> {
+  const child = spawn(process.execPath, [...NODE, ...args], {
+    env: env(extraEnv),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let err = '';
+  let out = '';
+  child.stderr?.on('data', (d: Buffer) => {
+    err += d.toString();
+    if (err.length > 400_000) err = err.slice(-200_000);
+  });
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code)),
+  );
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`${marker} not seen in 60 s:\n${err.slice(-3000)}`)),
+      60_000,
+    );
+    child.stdout?.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = new RegExp(`${marker} (\\S+)`).exec(out);
+      if (m?.[1]) {
+        clearTimeout(timer);
+        resolve({ child, url: m[1], exited, stderr: () => err });
+      }
+    });
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`exited (${code}) before ${marker}:\n${err.slice(-3000)}`));
+    });
+  });
+}
+
+/** Runs a CLI to completion. */
+function run(
+  args: string[],
+  extraEnv: Record<string, string> = {},
+): Promise<{ code: number | null; out: string; err: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [...NODE, ...args], {
+      env: env(extraEnv),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('exit', (code) => resolve({ code, out, err }));
+  });
+}
+
+export interface FleetServer {
+  url: string;
+  configFile: string;
+  child: ChildProcess;
+  stderr(): string;
+  /** SIGTERM (graceful) or SIGKILL, then waits for the exit. */
+  stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
+/** Starts a fleet server on `port` (0 = any) with SQLite, or `database` when given. */
+export async function startFleetServer(opts: {
+  dir: string;
+  port?: number;
+  database?: string;
+  extra?: Record<string, unknown>;
+}): Promise<FleetServer> {
+  const configFile = path.join(opts.dir, 'fleet-config.json');
+  writeFileSync(
+    configFile,
+    JSON.stringify({
+      dataDir: path.join(opts.dir, 'fleet-data'),
+      http: { port: opts.port ?? 0, bodyLimitBytes: 64 * 1024 * 1024 },
+      logLevel: 'warn',
+      // A test admin logs in often; the default cost is for production.
+      passwords: { scryptLogN: 12 },
+      ...(opts.database ? { database: opts.database } : {}),
+      ...opts.extra,
+    }),
+  );
+  const s = await spawnReady(
+    [FLEET_CLI, 'serve', '--config', configFile],
+    'FLEET_SERVER_READY',
+    {},
+  );
+  return {
+    url: s.url,
+    configFile,
+    child: s.child,
+    stderr: s.stderr,
+    async stop(signal: NodeJS.Signals = 'SIGTERM') {
+      if (s.child.exitCode === null && s.child.signalCode === null) s.child.kill(signal);
+      await s.exited;
+    },
+  };
+}
+
+/** Creates the first admin with the fleet CLI. */
+export async function createAdmin(configFile: string): Promise<void> {
+  const r = await run(
+    [
+      FLEET_CLI,
+      'admin',
+      'create',
+      '--config',
+      configFile,
+      '--username',
+      ADMIN.username,
+      '--password-env',
+      'FLEET_TEST_PASSWORD',
+    ],
+    { FLEET_TEST_PASSWORD: ADMIN.password },
+  );
+  if (r.code !== 0) throw new Error(`admin create failed (${r.code}): ${r.err}`);
+}
+
+/** A staff API client: logs in and sends JSON with the bearer token. */
+export async function staffClient(url: string) {
+  const login = await fetch(`${url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(ADMIN),
+  });
+  if (!login.ok) throw new Error(`login failed: ${login.status} ${await login.text()}`);
+  const { token } = (await login.json()) as { token: string };
+  const call = async <T = unknown>(method: string, route: string, body?: unknown): Promise<T> => {
+    const res = await fetch(`${url}${route}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? null : JSON.stringify(body),
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`${method} ${route}: ${res.status} ${text}`);
+    return (text ? JSON.parse(text) : null) as T;
+  };
+  return { token, call };
+}
+
+export interface BoxProcess {
+  url: string;
+  dataDir: string;
+  child: ChildProcess;
+  stderr(): string;
+  status(): Promise<StatusResponse>;
+  stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
+/** Starts a box core linked to `server` (its fleet section), free play, unpaced null sink. */
+export async function startBox(opts: {
+  dir: string;
+  name: string;
+  server: string;
+  code: string;
+  importDirs?: string[];
+  extra?: Record<string, unknown>;
+}): Promise<BoxProcess> {
+  const dataDir = path.join(opts.dir, `${opts.name}-data`);
+  const configFile = path.join(opts.dir, `${opts.name}.json`);
+  writeFileSync(
+    configFile,
+    JSON.stringify({
+      box: { id: opts.name, name: `Test box ${opts.name}` },
+      dataDir,
+      http: { port: 0 },
+      log: { level: 'info' },
+      audio: { sink: { kind: 'null', pace: 0 } },
+      library: { importDirs: opts.importDirs ?? [], loudnessWorkers: 1 },
+      fleet: { server: opts.server, enrollmentCode: opts.code, maxBackoffSeconds: 2 },
+      ...opts.extra,
+    }),
+  );
+  const s = await spawnReady([CORE_CLI, '--config', configFile], 'JUKEBOX_CORE_READY', {});
+  return {
+    url: s.url,
+    dataDir,
+    child: s.child,
+    stderr: s.stderr,
+    async status() {
+      return statusResponse.parse(await (await fetch(`${s.url}/api/v1/status`)).json());
+    },
+    async stop(signal: NodeJS.Signals = 'SIGTERM') {
+      if (s.child.exitCode === null && s.child.signalCode === null) s.child.kill(signal);
+      await s.exited;
+    },
+  };
+}
