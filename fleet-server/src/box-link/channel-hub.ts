@@ -1,7 +1,13 @@
 import type { WebSocket } from 'ws';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
-import { BoxSession, PING_TEXT, type ChannelBackend, type SessionHost } from './channel-session.js';
+import {
+  BoxSession,
+  PING_FRAME,
+  sharedFrame,
+  type ChannelBackend,
+  type SessionHost,
+} from './channel-session.js';
 import type { BoxLinkMetrics } from './link-metrics.js';
 
 export interface ChannelTimings {
@@ -50,7 +56,7 @@ const MAX_QUEUED_PER_SESSION = 16;
 export class ControlChannelHub {
   readonly #open = new Map<string, BoxSession>();
   readonly #handshaking = new Set<BoxSession>();
-  readonly #notices = new Map<number, string>();
+  readonly #notices = new Map<number, Buffer>();
   readonly #host: SessionHost;
   #timer: NodeJS.Timeout | undefined;
   #sweeping = false;
@@ -91,7 +97,7 @@ export class ControlChannelHub {
   /** Sends `manifest-notice` if the box's channel is open here; otherwise nothing. */
   notifyManifest(boxId: string, version: number): void {
     const session = this.#open.get(boxId);
-    if (session) session.send(this.#noticeText(version));
+    if (session) session.send(this.#noticeFrame(version));
   }
 
   /** Closes the box's channel (open or still in its handshake) with `error revoked`. */
@@ -138,7 +144,7 @@ export class ControlChannelHub {
         if (now - session.lastSeen > idleTimeoutMs) {
           session.terminate();
         } else {
-          session.send(PING_TEXT);
+          session.send(PING_FRAME);
           seen.push(boxId);
         }
       }
@@ -172,13 +178,13 @@ export class ControlChannelHub {
     return false;
   }
 
-  #noticeText(version: number): string {
-    let text = this.#notices.get(version);
-    if (text === undefined) {
+  #noticeFrame(version: number): Buffer {
+    let frame = this.#notices.get(version);
+    if (frame === undefined) {
       if (this.#notices.size >= NOTICE_CACHE_SIZE) this.#notices.clear();
-      text = JSON.stringify({ type: 'manifest-notice', version });
-      this.#notices.set(version, text);
+      frame = sharedFrame({ type: 'manifest-notice', version });
+      this.#notices.set(version, frame);
     }
-    return text;
+    return frame;
   }
 }

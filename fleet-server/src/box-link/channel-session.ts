@@ -53,8 +53,15 @@ export interface SessionHost {
   unregister(session: BoxSession): boolean;
 }
 
-/** Frames the server sends often, serialised once. */
-export const PING_TEXT = JSON.stringify({ type: 'ping' });
+/**
+ * Frames the server sends to many boxes are serialised and encoded once and sent as this
+ * buffer (a text frame): ws would otherwise encode a string anew for every socket.
+ */
+export function sharedFrame(message: object): Buffer {
+  return Buffer.from(JSON.stringify(message), 'utf8');
+}
+export const PING_FRAME = sharedFrame({ type: 'ping' });
+const TEXT_FRAME = { binary: false } as const;
 const ackText = (seq: number) => `{"type":"ack","seq":${seq}}`;
 
 /** Close codes: policy (a refusal), a newer connection of the box, a server failure. */
@@ -107,9 +114,9 @@ export class BoxSession {
     this.send(JSON.stringify({ type: 'challenge', nonce: this.#nonce }));
   }
 
-  /** Sends a frame if the socket is open; frames for a closing socket are dropped. */
-  send(text: string): void {
-    if (this.socket.readyState === this.socket.OPEN) this.socket.send(text);
+  /** Sends a text frame if the socket is open; frames for a closing socket are dropped. */
+  send(text: string | Buffer): void {
+    if (this.socket.readyState === this.socket.OPEN) this.socket.send(text, TEXT_FRAME);
   }
 
   /** Sends an error and keeps the connection (a bad message after the handshake). */

@@ -240,21 +240,18 @@ export class BoxLinkService {
     return {
       lookupBox: (boxId) => this.#auth.lookup(boxId),
       accepted: async (boxId: string, hello: HelloMessage, now: number) => {
+        const seen = {
+          last_hello_at: now,
+          last_seen_at: now,
+          software_version: hello.softwareVersion,
+          acked_manifest_version: hello.ackedManifestVersion,
+          last_telemetry_seq: hello.lastTelemetrySeq,
+        };
+        // One statement (one commit): thousands of boxes say hello after a server restart.
         await db
           .insertInto('box_link_state')
-          .values({ box_id: boxId })
-          .onConflict((oc) => oc.column('box_id').doNothing())
-          .execute();
-        await db
-          .updateTable('box_link_state')
-          .set({
-            last_hello_at: now,
-            last_seen_at: now,
-            software_version: hello.softwareVersion,
-            acked_manifest_version: hello.ackedManifestVersion,
-            last_telemetry_seq: hello.lastTelemetrySeq,
-          })
-          .where('box_id', '=', boxId)
+          .values({ box_id: boxId, ...seen })
+          .onConflict((oc) => oc.column('box_id').doUpdateSet(seen))
           .execute();
         const [ackedSeq, newestManifest] = await Promise.all([
           this.telemetry.ackOf(boxId),
@@ -271,16 +268,17 @@ export class BoxLinkService {
           .where('box_id', '=', boxId)
           .execute();
       },
-      touch: async (boxIds, now) => {
-        // In slices: a statement's parameter count stays small on both engines.
-        for (let i = 0; i < boxIds.length; i += 500) {
-          await db
-            .updateTable('box_link_state')
-            .set({ last_seen_at: now })
-            .where('box_id', 'in', boxIds.slice(i, i + 500))
-            .execute();
-        }
-      },
+      touch: (boxIds, now) =>
+        // One transaction (one commit), in slices that keep each statement's parameters few.
+        db.transaction().execute(async (trx) => {
+          for (let i = 0; i < boxIds.length; i += 500) {
+            await trx
+              .updateTable('box_link_state')
+              .set({ last_seen_at: now })
+              .where('box_id', 'in', boxIds.slice(i, i + 500))
+              .execute();
+          }
+        }),
       revokedSince: async (since) =>
         (
           await db
