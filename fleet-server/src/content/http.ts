@@ -1,7 +1,19 @@
 import type { FleetModule } from '../context.js';
+import { registerBoxContentRoutes } from './box-http.js';
+import { registerCatalogRoutes } from './catalog/http.js';
+import { registerSetRoutes } from './sets/http.js';
 
-/** Catalog, content sets, manifests and blobs (filled by the content work). */
+/**
+ * Catalog, graphics, content sets, manifests and blobs: the staff routes, the box routes, and
+ * the manifest job (started here, stopped before the database closes).
+ */
 export const contentModule: FleetModule = {
   name: 'content',
-  register() {},
+  async register(app, ctx) {
+    await registerCatalogRoutes(app, ctx);
+    registerSetRoutes(app, ctx);
+    registerBoxContentRoutes(app, ctx);
+    ctx.content.start();
+    app.addHook('onClose', () => ctx.content.stop());
+  },
 };
