@@ -12,6 +12,7 @@ import { systemClock } from './clock.js';
 import { ConfigError, loadConfig, type FleetConfig } from './config.js';
 import { migrateFleetDatabase, openFleetDatabase } from './db/open.js';
 import { fleetMigrations } from './db/migrations/index.js';
+import { catalogCommand } from './content/import-cli.js';
 import { FleetError } from './errors.js';
 import { createLogger } from './logger.js';
 import { createFleetContext } from './services.js';
@@ -32,6 +33,9 @@ Commands:
     --password-env VAR         read the password from this variable, not from stdin
   admin reset-password       set a new password for an account (ends its sessions)
     --username NAME --password-env VAR
+  catalog import DIR         upload every audio file in DIR through the API of a running server
+    --server URL --username NAME [--password-env VAR]
+                               exit 1 if any file failed (each is named with its reason)
 
 Every command takes --config FILE (JSON). The environment overrides the file: DATABASE_URL or
 FLEET_DATABASE, FLEET_DATA_DIR, FLEET_BLOB_DIR, FLEET_HOST, FLEET_PORT, FLEET_LOG_LEVEL,
@@ -52,6 +56,7 @@ const OPTIONS = {
   'display-name': { type: 'string' },
   roles: { type: 'string' },
   'password-env': { type: 'string' },
+  server: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -71,6 +76,8 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return values.help ? 0 : 2;
   }
+  // `catalog import DIR` takes a folder after the command words.
+  if (positionals[0] === 'catalog') return catalogCommand(positionals.slice(1), values);
   const command = positionals.join(' ');
   switch (command) {
     case 'serve':
