@@ -1,5 +1,5 @@
 import { testDatabaseTargets } from '@jukebox/db/testing';
-import type { FleetRoute } from '@jukebox/protocol';
+import type { AuditListResponse, FleetRoute } from '@jukebox/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../test-support/server.js';
 import type { PlaysReport, SongRequestsReport } from './api-schemas.js';
@@ -116,6 +116,17 @@ for (const target of testDatabaseTargets()) {
       ]);
     });
 
+    it('audits who read which report', async () => {
+      await plays('?limit=5', books.token);
+      const audit = (await t.call('GET', '/api/v1/audit?limit=1', { token: t.adminToken }))
+        .body as AuditListResponse;
+      expect(audit.entries[0]).toMatchObject({
+        action: 'report.plays',
+        actorUserId: books.id,
+        details: { limit: 5 },
+      });
+    });
+
     it('filters by time span (from inclusive, to exclusive) and box', async () => {
       const span = await plays(`?from=${iso(day(2, 0))}&to=${iso(day(3, 12))}`, t.adminToken);
       expect(span.from).toBe(iso(day(2, 0)));
@@ -213,6 +224,18 @@ for (const target of testDatabaseTargets()) {
       expect(
         (await t.call('POST', `/api/v1/boxes/${north.id}/revoke`, { token: olga.token })).status,
       ).toBe(403);
+      const admin = { token: t.adminToken };
+      expect((await t.call('GET', '/api/v1/boxes/box-unknown/link', admin)).status).toBe(404);
+      expect((await t.call('GET', '/api/v1/boxes/bad%20id/link', admin)).status).toBe(400);
+      expect((await t.call('POST', '/api/v1/boxes/box-unknown/revoke', admin)).status).toBe(404);
+      // A box that never enrolled has a link status too: not enrolled, never seen.
+      await t.server.context.boxes.create({ id: 'box-manual', name: 'Manual' }, null);
+      expect((await t.call('GET', '/api/v1/boxes/box-manual/link', admin)).body).toMatchObject({
+        enrolled: false,
+        connected: false,
+        lastSeenAt: null,
+        ackedSeq: 0,
+      });
     });
   });
 }

@@ -1,7 +1,8 @@
 import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
 import type { StaffRole } from '@jukebox/protocol';
+import { recordAudit, type StaffActor } from '../audit/log.js';
 import type { Viewer } from '../auth/scope.js';
-import { isoTime } from '../clock.js';
+import { isoTime, type Clock } from '../clock.js';
 import type { FleetDatabase } from '../db/schema.js';
 import { FleetError, notFound } from '../errors.js';
 import type {
@@ -56,15 +57,34 @@ function scoped<O>(
   );
 }
 
+/*
+ * Plays per box and track, song requests per normalised text. Sums are cast to bigint so
+ * PostgreSQL returns them as numbers (a plain sum of integers is `numeric` there, which pg
+ * hands back as text).
+ */
+
+/** Who asks for a report: what they may see, and who they are for the audit log. */
+export type ReportViewer = Viewer & { actor: StaffActor };
+
 /**
- * Staff reports over the telemetry-derived tables: plays per box and track, song requests per
- * normalised text. Sums are cast to bigint so PostgreSQL returns them as numbers (a plain sum
- * of integers is `numeric` there, which pg hands back as text).
+ * Staff reports over the telemetry-derived tables. Each report read is audited: reports carry
+ * takings and plays, and who looked at them is worth knowing.
  */
 export class Reports {
-  constructor(private readonly db: Kysely<FleetDatabase>) {}
+  constructor(
+    private readonly db: Kysely<FleetDatabase>,
+    private readonly clock: Clock,
+  ) {}
 
-  async plays(query: PlaysReportQuery, viewer: Viewer): Promise<PlaysReport> {
+  #audit(viewer: ReportViewer, action: string, query: object): Promise<void> {
+    return recordAudit(this.db, this.clock.now(), {
+      actor: viewer.actor,
+      action,
+      details: { ...query },
+    });
+  }
+
+  async plays(query: PlaysReportQuery, viewer: ReportViewer): Promise<PlaysReport> {
     const span = spanOf(query);
     const scope = reportScope(viewer);
     if (query.boxId !== undefined) {
@@ -98,6 +118,7 @@ export class Reports {
     if (span.to !== null) q = q.where('p.started_at', '<', span.to);
     if (query.boxId !== undefined) q = q.where('p.box_id', '=', query.boxId);
     const rows = await scoped(q, scope).execute();
+    await this.#audit(viewer, 'report.plays', query);
     return {
       from: span.from === null ? null : isoTime(span.from),
       to: span.to === null ? null : isoTime(span.to),
@@ -116,7 +137,10 @@ export class Reports {
     };
   }
 
-  async songRequests(query: SongRequestsReportQuery, viewer: Viewer): Promise<SongRequestsReport> {
+  async songRequests(
+    query: SongRequestsReportQuery,
+    viewer: ReportViewer,
+  ): Promise<SongRequestsReport> {
     const span = spanOf(query);
     let q = this.db
       .selectFrom('song_requests as s')
@@ -136,6 +160,7 @@ export class Reports {
     if (span.from !== null) q = q.where('s.at', '>=', span.from);
     if (span.to !== null) q = q.where('s.at', '<', span.to);
     const rows = await scoped(q, reportScope(viewer)).execute();
+    await this.#audit(viewer, 'report.song-requests', query);
     return {
       from: span.from === null ? null : isoTime(span.from),
       to: span.to === null ? null : isoTime(span.to),

@@ -79,7 +79,7 @@ export class BoxLinkService {
     this.#boxes = new BoxService(db, clock);
     this.telemetry = new TelemetryStore(db);
     this.enrollment = new Enrollment(db, clock, this.#keys);
-    this.reports = new Reports(db);
+    this.reports = new Reports(db, clock);
     this.metrics = new BoxLinkMetrics(() => this.channel.size);
     this.channel = new ControlChannelHub({
       backend: this.#hubBackend(),
