@@ -265,8 +265,12 @@ export class BoxSession {
       return;
     }
     const { ackedSeq, newestManifest } = await backend.accepted(box.id, hello, now);
-    // The socket may have gone (or the box been revoked) while the database answered.
-    if (this.#gone()) return;
+    // The socket may have gone (or the box been revoked) while the database answered; the
+    // hello was recorded, so record the end too, or the box would look connected for a while.
+    if (this.#gone()) {
+      await backend.disconnected(box.id, this.host.clock.now());
+      return;
+    }
     this.state = 'open';
     this.host.register(this);
     this.send(
