@@ -15,6 +15,7 @@ import {
   type SetContent,
 } from './build.js';
 import { dueBoxes } from './due.js';
+import { countDown, HeadMovedError, recordUnchanged, storeIssued } from './store.js';
 import {
   inChunks,
   loadBoxes,
@@ -51,9 +52,6 @@ export interface IssueReport {
   /** Boxes looked at whose manifest was still right. */
   unchanged: number;
 }
-
-/** Another process issued for a box of this batch first: the batch is redone. */
-class HeadMovedError extends Error {}
 
 /** What one run shares across its batches, so each set and track is loaded once. */
 interface RunCache {
@@ -213,33 +211,28 @@ export class ManifestIssuer {
 
     const signed = await this.#sign(issue, now, cache);
     await db.transaction().execute(async (trx) => {
-      for (const s of signed) await this.#store(trx, s.plan, s.version, s.json, now);
-      for (const plan of unchanged) {
-        // The route the box is on now gave the same content: record it, so the box does not
-        // look moved to the next run.
-        const moved = await trx
-          .updateTable('box_content_heads')
-          .set({ route_id: plan.box.routeId })
-          .where('box_id', '=', plan.box.id)
-          .where('version', '=', plan.head!.version)
-          .executeTakeFirst();
-        if (Number(moved.numUpdatedRows) !== 1) throw new HeadMovedError();
-      }
-      // Count down what this batch saw; changes made meanwhile stay counted.
-      for (const [boxId, seen] of dirty) {
-        await trx
-          .updateTable('box_content_dirty')
-          .set((eb) => ({ changes: eb('changes', '-', seen) }))
-          .where('box_id', '=', boxId)
-          .execute();
-      }
-      if (dirty.size > 0) {
-        await trx
-          .deleteFrom('box_content_dirty')
-          .where('box_id', 'in', [...dirty.keys()])
-          .where('changes', '<=', 0)
-          .execute();
-      }
+      await storeIssued(
+        trx,
+        signed.map((s) => ({
+          boxId: s.plan.box.id,
+          version: s.version,
+          json: s.json,
+          contentDigest: s.plan.digest,
+          routeId: s.plan.box.routeId,
+          agreementKey: s.plan.box.agreementKey,
+        })),
+        now,
+        now + this.deps.lifetimeMs,
+      );
+      await recordUnchanged(
+        trx,
+        unchanged.map((p) => ({
+          boxId: p.box.id,
+          version: p.head!.version,
+          routeId: p.box.routeId,
+        })),
+      );
+      await countDown(trx, dirty);
     });
     for (const s of signed) this.deps.notify(s.plan.box.id, s.version);
     return { issued: signed.length, unchanged: unchanged.length };
@@ -307,47 +300,5 @@ export class ManifestIssuer {
       out.set(row.box_id, new Map(manifest.tracks.map((t) => [t.trackId, t.wrappedKey])));
     }
     return out;
-  }
-
-  async #store(
-    trx: Kysely<FleetDatabase>,
-    plan: Plan,
-    version: number,
-    json: string,
-    now: number,
-  ): Promise<void> {
-    const expiresAt = now + this.deps.lifetimeMs;
-    const head = {
-      version,
-      expires_at: expiresAt,
-      content_digest: plan.digest,
-      route_id: plan.box.routeId,
-      agreement_key: plan.box.agreementKey,
-    };
-    if (plan.head) {
-      const moved = await trx
-        .updateTable('box_content_heads')
-        .set(head)
-        .where('box_id', '=', plan.box.id)
-        .where('version', '=', plan.head.version)
-        .executeTakeFirst();
-      if (Number(moved.numUpdatedRows) !== 1) throw new HeadMovedError();
-    } else {
-      // A unique violation here means another process made the first manifest meanwhile.
-      await trx
-        .insertInto('box_content_heads')
-        .values({ box_id: plan.box.id, ...head })
-        .execute();
-    }
-    await trx
-      .insertInto('box_manifests')
-      .values({ box_id: plan.box.id, version, issued_at: now, expires_at: expiresAt, json })
-      .execute();
-    // Only the newest two are served (a box mid-download keeps its blobs for one more issue).
-    await trx
-      .deleteFrom('box_manifests')
-      .where('box_id', '=', plan.box.id)
-      .where('version', '<', version - 1)
-      .execute();
   }
 }
