@@ -14,6 +14,8 @@ export const contentModule: FleetModule = {
     registerSetRoutes(app, ctx);
     registerBoxContentRoutes(app, ctx);
     ctx.content.start();
-    app.addHook('onClose', () => ctx.content.stop());
+    // preClose, not onClose: the app's onClose hook that closes the database runs before the
+    // onClose hooks of modules, and a manifest run in progress must finish while it is open.
+    app.addHook('preClose', () => ctx.content.stop());
   },
 };

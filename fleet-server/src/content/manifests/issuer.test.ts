@@ -145,4 +145,46 @@ for (const target of testDatabaseTargets()) {
       });
     },
   );
+
+  describe.skipIf(!target.available)(`the manifest job at shutdown on ${target.dialect}`, () => {
+    it('finishes a run in progress before the database closes', async () => {
+      const t = await startTestServer(target);
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'fleet-issuer-close-'));
+      try {
+        const token = (await t.createStaff('curator', ['catalog-manager'])).token;
+        const track = await ingestTestTrack(t, token, dir, { seed: 52, title: 'Ebb' });
+        const route = await t.call('POST', '/api/v1/routes', {
+          token: t.adminToken,
+          body: { name: 'R' },
+        });
+        const routeId = (route.body as { id: number }).id;
+        for (let i = 0; i < 50; i++) await addTestBox(t, { routeId });
+        const set = await makeSet(t, token, 'S', { trackIds: [track.id] });
+        const { db, content } = t.server.context;
+        await content.manifests.idle();
+        // Assigned without the route's kick, so the run below is the one doing the work.
+        await db
+          .insertInto('content_set_routes')
+          .values({ set_id: set.id, route_id: routeId, assigned_at: t.clock.now() })
+          .execute();
+        // The run waits for the master key until the server has begun closing.
+        const held = gate();
+        const sealer = content.sealer.bind(content);
+        content.sealer = async () => {
+          await held.wait();
+          return sealer();
+        };
+        const running = content.manifests.run();
+        await held.reached;
+        const closing = t.server.close();
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        held.open();
+        await closing;
+        expect((await running).issued).toBe(50);
+      } finally {
+        await t.close();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }, 60_000);
+  });
 }
