@@ -83,7 +83,7 @@ export class ContentService {
 
   /**
    * The master key sealing content keys: from FLEET_CONTENT_KEY_SECRET, else from the key
-   * file (made on first use, with a warning: it must be backed up with the database).
+   * file (made on first use, with a warning: losing it loses every track).
    */
   sealer(): Promise<ContentKeySealer> {
     this.#sealer ??= (async () => {
@@ -93,8 +93,9 @@ export class ContentService {
       if (created) {
         this.deps.log.warn(
           { file: this.settings.masterKeyFile },
-          'FLEET_CONTENT_KEY_SECRET is not set: made a content master key file; back it up with ' +
-            'the database (losing it loses every track), and give every server process the same one',
+          'FLEET_CONTENT_KEY_SECRET is not set: made a content master key file; back it up ' +
+            '(apart from the database backups): losing it loses every track. Every server ' +
+            'process needs the same one',
         );
       }
       return ContentKeySealer.fromSecret(secret);

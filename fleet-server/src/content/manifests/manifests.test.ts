@@ -242,6 +242,20 @@ for (const target of testDatabaseTargets()) {
       expect(full.headers.get('etag')).toBe(`"${sha}"`);
       expect(full.headers.get('content-length')).toBe(String(size));
       await full.arrayBuffer();
+
+      // Validators: the ETag is the content address, so a cached copy is always current.
+      const cached = await boxA.get(`/api/v1/box/blobs/${sha}`, { 'if-none-match': `"${sha}"` });
+      expect(cached.status).toBe(304);
+      const stale = await boxA.get(`/api/v1/box/blobs/${sha}`, {
+        range: 'bytes=0-9',
+        'if-range': '"something-else"',
+      });
+      expect(stale.status).toBe(200);
+      expect(Buffer.from(await stale.arrayBuffer())).toEqual(whole);
+      const head = await boxA.request('HEAD', `/api/v1/box/blobs/${sha}`);
+      expect(head.status).toBe(200);
+      expect(head.headers.get('content-length')).toBe(String(size));
+      expect((await head.arrayBuffer()).byteLength).toBe(0);
     });
 
     it('lets a box finish downloads of its previous manifest, not older ones', async () => {

@@ -119,6 +119,12 @@ export interface TestBox {
   identity: BoxIdentity;
   /** A signed GET as this box; `pathAndQuery` is what is signed and requested. */
   get(pathAndQuery: string, headers?: Record<string, string>): Promise<Response>;
+  /** A signed body-less request with any method (HEAD, …). */
+  request(
+    method: string,
+    pathAndQuery: string,
+    headers?: Record<string, string>,
+  ): Promise<Response>;
 }
 
 /**
@@ -154,21 +160,24 @@ export async function addTestBox(
       enrollment_code_id: null,
     })
     .execute();
+  const request = (method: string, pathAndQuery: string, headers: Record<string, string> = {}) =>
+    fetch(t.url + pathAndQuery, {
+      method,
+      headers: {
+        ...signBoxRequest({
+          boxId: id,
+          method,
+          pathAndQuery,
+          privateKey: identity.signing.privateKey,
+          now: t.clock.now(),
+        }),
+        ...headers,
+      },
+    });
   return {
     id,
     identity,
-    get: (pathAndQuery, headers = {}) =>
-      fetch(t.url + pathAndQuery, {
-        headers: {
-          ...signBoxRequest({
-            boxId: id,
-            method: 'GET',
-            pathAndQuery,
-            privateKey: identity.signing.privateKey,
-            now: t.clock.now(),
-          }),
-          ...headers,
-        },
-      }),
+    request,
+    get: (pathAndQuery, headers) => request('GET', pathAndQuery, headers),
   };
 }
