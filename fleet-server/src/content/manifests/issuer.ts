@@ -44,6 +44,9 @@ export interface ManifestIssuerDeps {
   batchSize?: number;
 }
 
+/** Runs back to back at most (more changes, or races lost to another server process). */
+const MAX_ROUNDS = 10;
+
 export interface IssueReport {
   /** Boxes looked at. */
   examined: number;
@@ -101,12 +104,18 @@ export class ManifestIssuer {
     }
     this.#running = (async () => {
       const total: IssueReport = { examined: 0, issued: 0, unchanged: 0 };
+      let rounds = 0;
       do {
         this.#again = false;
         const report = await this.#runOnce();
         total.examined += report.examined;
         total.issued += report.issued;
         total.unchanged += report.unchanged;
+        // A bound, so a race that never settles cannot spin here; the timer tries again.
+        if (++rounds >= MAX_ROUNDS) {
+          if (this.#again) this.deps.log.warn({ rounds }, 'manifest job gave up for now');
+          break;
+        }
       } while (this.#again);
       return total;
     })().finally(() => {
