@@ -5,6 +5,7 @@ import { publicRoute, STAFF_SESSION_SCHEME } from './auth/staff-auth.js';
 import type { FleetApp, FleetModule } from './context.js';
 import { errorResponses } from './errors.js';
 import { FLEET_SERVER_VERSION } from './version.js';
+import { BOX_SIGNATURE_SCHEME, boxSignatureScheme } from './box-link/openapi-scheme.js';
 
 /**
  * Collects every route's zod schemas into an OpenAPI 3 document. Must be registered before
@@ -27,6 +28,7 @@ export async function registerOpenApi(app: FleetApp): Promise<void> {
             scheme: 'bearer',
             description: 'Session token from POST /api/v1/auth/login',
           },
+          [BOX_SIGNATURE_SCHEME]: boxSignatureScheme,
         },
       },
     },

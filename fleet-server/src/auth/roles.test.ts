@@ -8,6 +8,7 @@ import {
   type Operation,
 } from '../test-support/openapi.js';
 import { startTestServer, type TestServer } from '../test-support/server.js';
+import { STAFF_SESSION_SCHEME } from './staff-auth.js';
 
 /** The roles a guarded operation admits, read back from the description its guard wrote. */
 function rolesOf(operation: Operation): StaffRole[] | 'any' | undefined {
@@ -26,7 +27,10 @@ for (const target of testDatabaseTargets()) {
     beforeAll(async () => {
       t = await startTestServer(target);
       const doc = (await t.call('GET', '/openapi.json')).body as OpenApiDocument;
-      guarded = operations(doc).filter((o) => (o.op.security ?? []).length > 0);
+      // Staff-session routes only: box-signed routes have no roles (box-link tests cover them).
+      guarded = operations(doc).filter((o) =>
+        (o.op.security ?? []).some((s) => STAFF_SESSION_SCHEME in s),
+      );
       for (const role of staffRoles) {
         tokens.set(role, (await t.createStaff(`only.${role}`, [role])).token);
       }
