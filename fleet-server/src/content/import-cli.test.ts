@@ -40,7 +40,16 @@ describe('audioFilesIn', () => {
         writeFileSync(path.join(root, name), '');
       }
       mkdirSync(path.join(root, 'sub.mp3'));
-      expect(await audioFilesIn(root)).toEqual(['a.MP3', 'b.flac', 'c.m4a']);
+      mkdirSync(path.join(root, 'Artist', 'Album'), { recursive: true });
+      writeFileSync(path.join(root, 'Artist', 'Album', '01 Song.mp3'), '');
+      mkdirSync(path.join(root, '.trash'));
+      writeFileSync(path.join(root, '.trash', 'gone.mp3'), '');
+      expect(await audioFilesIn(root)).toEqual([
+        'Artist/Album/01 Song.mp3',
+        'a.MP3',
+        'b.flac',
+        'c.m4a',
+      ]);
     } finally {
       rmSync(root, { recursive: true, force: true });
     }

@@ -51,18 +51,27 @@ type Outcome =
 /** A mistake on the command line: exit status 2. */
 export class ImportUsageError extends Error {}
 
-/** The audio files directly in `dir`, by name. */
-export async function audioFilesIn(dir: string): Promise<string[]> {
+/**
+ * The audio files in `dir` and its subfolders (a music library is artist/album/track), as
+ * paths relative to `dir`, sorted. Hidden folders and symbolic links are not followed.
+ */
+export async function audioFilesIn(dir: string, sub = ''): Promise<string[]> {
   let entries;
   try {
-    entries = await readdir(dir, { withFileTypes: true });
+    entries = await readdir(path.join(dir, sub), { withFileTypes: true });
   } catch (err) {
-    throw new ImportUsageError(`cannot read the folder ${dir}: ${(err as Error).message}`);
+    throw new ImportUsageError(
+      `cannot read the folder ${path.join(dir, sub)}: ${(err as Error).message}`,
+    );
   }
-  return entries
-    .filter((e) => e.isFile() && AUDIO_EXTENSIONS.has(path.extname(e.name).toLowerCase()))
-    .map((e) => e.name)
-    .sort();
+  const found: string[] = [];
+  for (const e of entries) {
+    const rel = sub === '' ? e.name : path.join(sub, e.name);
+    if (e.isFile() && AUDIO_EXTENSIONS.has(path.extname(e.name).toLowerCase())) found.push(rel);
+    else if (e.isDirectory() && !e.name.startsWith('.'))
+      found.push(...(await audioFilesIn(dir, rel)));
+  }
+  return found.sort();
 }
 
 async function json(res: Response): Promise<unknown> {

@@ -134,6 +134,8 @@ export const fleetLinkConfig = z
     telemetryBatch: z.number().int().min(1).max(1000).default(500),
     /** Longest wait between reconnect attempts of the control channel. */
     maxBackoffSeconds: z.number().int().min(1).max(3600).default(60),
+    /** First wait after the control channel dropped; doubled per failed attempt. */
+    initialBackoffMs: z.number().int().min(50).max(60_000).default(500),
   })
   .prefault({});
 export type FleetLinkConfig = z.infer<typeof fleetLinkConfig>;

@@ -31,6 +31,8 @@ export class FaultProxy {
   readonly stats: FaultStats = { connections: 0, cuts: 0, flips: 0 };
   private server: Server | null = null;
   private readonly sockets = new Set<Socket>();
+  /** Open connections, each as the function that cuts it where its bytes are now. */
+  private readonly live = new Set<() => void>();
   private enabled = true;
 
   constructor(private readonly opts: FaultProxyOptions) {}
@@ -43,6 +45,18 @@ export class FaultProxy {
 
   setEnabled(enabled: boolean): void {
     this.enabled = enabled;
+  }
+
+  /**
+   * Cuts one open connection, picked at random, wherever its byte stream is right now (a long
+   * quiet session is cut too, not only a busy one). False when none is open.
+   */
+  cutOne(): boolean {
+    const all = [...this.live];
+    const cut = all[Math.floor(this.opts.random() * all.length)];
+    if (!cut) return false;
+    cut();
+    return true;
   }
 
   /** Drops every open connection at once (as a network outage would). */
@@ -62,20 +76,32 @@ export class FaultProxy {
     const upstream = connect(this.opts.target.port, this.opts.target.host);
     this.sockets.add(client);
     this.sockets.add(upstream);
+    let isCut = false;
     const drop = (): void => {
       client.destroy();
       upstream.destroy();
       this.sockets.delete(client);
       this.sockets.delete(upstream);
+      this.live.delete(cutNow);
     };
+    const cutNow = (): void => {
+      if (isCut) return;
+      isCut = true;
+      this.stats.cuts += 1;
+      drop();
+    };
+    this.live.add(cutNow);
     client.on('error', drop);
     upstream.on('error', drop);
     client.on('close', drop);
     upstream.on('close', drop);
 
     const r = this.opts.random;
+    // Squared: most cuts come early (handshakes, first frames), some late in a long session.
     const cutAt =
-      this.enabled && r() < this.opts.cutChance ? Math.floor(r() * this.opts.maxCutOffset) : -1;
+      this.enabled && r() < this.opts.cutChance
+        ? Math.floor(r() ** 2 * this.opts.maxCutOffset)
+        : -1;
     const flipAt =
       this.enabled && r() < (this.opts.flipChance ?? 0)
         ? Math.floor(r() * this.opts.maxCutOffset)
@@ -83,7 +109,6 @@ export class FaultProxy {
     let passed = 0;
     let down = 0;
     /** Forwards `chunk` to `to`, or only its bytes up to the cut, then cuts. */
-    let isCut = false;
     const forward = (chunk: Buffer, to: Socket): void => {
       if (isCut) return;
       if (cutAt >= 0 && passed + chunk.length >= cutAt) {

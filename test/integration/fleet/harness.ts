@@ -206,7 +206,12 @@ export async function startBox(opts: {
       log: { level: 'info' },
       audio: { sink: { kind: 'null', pace: 0 } },
       library: { importDirs: opts.importDirs ?? [], loudnessWorkers: 1 },
-      fleet: { server: opts.server, enrollmentCode: opts.code, maxBackoffSeconds: 2 },
+      fleet: {
+        server: opts.server,
+        enrollmentCode: opts.code,
+        maxBackoffSeconds: 2,
+        initialBackoffMs: 100,
+      },
       ...opts.extra,
     }),
   );

@@ -54,6 +54,8 @@ export class SyncAgent {
   private state: FleetLinkStatus['link'] = 'enrolling';
   private detail: string | null = null;
   private pendingPause: string | null = null;
+  private syncRetry: NodeJS.Timeout | null = null;
+  private syncFailures = 0;
 
   constructor(private readonly opts: SyncAgentOptions) {}
 
@@ -89,6 +91,7 @@ export class SyncAgent {
     this.closed = true;
     if (this.pumpTimer) clearInterval(this.pumpTimer);
     if (this.retryTimer) clearTimeout(this.retryTimer);
+    if (this.syncRetry) clearTimeout(this.syncRetry);
     this.channel?.close();
     this.content?.pause('box shutting down');
   }
@@ -190,6 +193,7 @@ export class SyncAgent {
       }),
       log: log.child({ part: 'control' }),
       maxBackoffMs: config.maxBackoffSeconds * 1000,
+      initialBackoffMs: config.initialBackoffMs,
     });
     const uploader = new TelemetryUploader({
       outbox,
@@ -235,11 +239,30 @@ export class SyncAgent {
 
   private syncContent(): void {
     const content = this.content;
-    if (content === null) return;
+    if (content === null || this.closed) return;
+    if (this.syncRetry) clearTimeout(this.syncRetry);
+    this.syncRetry = null;
     void content.syncNow().then(
-      () => this.recordStatus(),
-      (err: unknown) => this.opts.log.warn({ err: (err as Error).message }, 'sync will be retried'),
+      () => {
+        if (content.state.phase === 'failed') this.retrySync(content.state.detail);
+        else this.syncFailures = 0;
+        return this.recordStatus();
+      },
+      (err: unknown) => this.retrySync((err as Error).message),
     );
+  }
+
+  /**
+   * A sync that failed (a cut download, a refused manifest, the server away) is tried again
+   * after a growing wait, so a box left alone converges without waiting for a notice.
+   */
+  private retrySync(reason: string | null): void {
+    if (this.closed || this.content?.paused) return;
+    this.syncFailures += 1;
+    const delay = Math.min(300_000, 2000 * 2 ** Math.min(this.syncFailures - 1, 8));
+    this.opts.log.warn({ reason, retryInMs: delay }, 'content sync failed; will retry');
+    this.syncRetry = setTimeout(() => this.syncContent(), delay);
+    this.syncRetry.unref();
   }
 
   private async statusData() {

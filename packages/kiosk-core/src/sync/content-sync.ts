@@ -10,7 +10,7 @@ import type { Library } from '../library/index.js';
 import { CatalogWriter } from '../library/writer.js';
 import type { Logger } from '../log.js';
 import { BlobIntegrityError, downloadBlob } from './blob-download.js';
-import type { FleetClient } from './fleet-client.js';
+import { FleetError, type FleetClient } from './fleet-client.js';
 
 export type SyncPhase = 'idle' | 'checking' | 'downloading' | 'installing' | 'paused' | 'failed';
 
@@ -182,6 +182,15 @@ export class ContentSync {
     } catch (err) {
       if (this.pausedFor !== null) {
         this.update({ phase: 'paused', detail: this.pausedFor, targetVersion: null });
+        return;
+      }
+      if (err instanceof FleetError && err.status === 404) {
+        // Nothing assigned to this box yet: a normal state, not a failure.
+        this.update({
+          phase: 'idle',
+          detail: 'no content assigned to this box yet',
+          targetVersion: null,
+        });
         return;
       }
       const message = (err as Error).message;

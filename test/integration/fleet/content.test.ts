@@ -1,0 +1,182 @@
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generateCatalog } from '@jukebox/demo-catalog';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect, tempDir, until } from '../support.js';
+import {
+  ADMIN,
+  createAdmin,
+  staffClient,
+  startBox,
+  startFleetServer,
+  type BoxProcess,
+  type FleetServer,
+} from './harness.js';
+
+// The issue's end-to-end path with real processes over loopback: 20 tracks with their covers
+// go into the master catalog through the CLI (real ingest: probe, loudness, transcode,
+// encrypt), a content set is assigned to an enrolled box, the box's library fills from its
+// signed manifest, songs play (decrypted on the fly), and their counts arrive on the server.
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const tsx = createRequire(import.meta.url).resolve('tsx');
+const tmp = tempDir('fleet-content');
+let server: FleetServer;
+let staff: Awaited<ReturnType<typeof staffClient>>;
+let box: BoxProcess;
+const closers: (() => Promise<void>)[] = [];
+
+beforeAll(async () => {
+  server = await startFleetServer({ dir: tmp.dir });
+  closers.push(() => server.stop());
+  await createAdmin(server.configFile);
+  staff = await staffClient(server.url);
+}, 120_000);
+afterAll(async () => {
+  for (const close of closers.reverse()) await close();
+  tmp.cleanup();
+});
+
+function importFolder(dir: string): Promise<{ code: number | null; out: string; err: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(
+      process.execPath,
+      [
+        '--conditions=@jukebox/source',
+        '--import',
+        tsx,
+        path.join(root, 'fleet-server/src/cli.ts'),
+        'catalog',
+        'import',
+        dir,
+        '--server',
+        server.url,
+        '--username',
+        ADMIN.username,
+        '--password-env',
+        'FLEET_TEST_PASSWORD',
+      ],
+      {
+        env: {
+          PATH: process.env.PATH,
+          HOME: process.env.HOME,
+          FLEET_TEST_PASSWORD: ADMIN.password,
+        },
+      },
+    );
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('exit', (code) => resolve({ code, out, err }));
+  });
+}
+
+describe('catalog -> manifest -> box library -> plays -> server counts', () => {
+  it(
+    'pushes 20 tracks and their covers to a box, which plays them and reports the plays',
+    { timeout: 600_000 },
+    async () => {
+      const music = path.join(tmp.dir, 'masters');
+      await generateCatalog({
+        out: music,
+        tracks: 20,
+        seed: 11,
+        minSeconds: 4,
+        maxSeconds: 6,
+        speak: false,
+      });
+      const albums = readdirSync(music, { withFileTypes: true }).filter((d) => d.isDirectory());
+      for (const album of albums) {
+        const r = await importFolder(path.join(music, album.name));
+        expect(r.code, r.err).toBe(0);
+      }
+      const catalog = await staff.call<{
+        items: { id: string; title: string; coverSizes?: unknown }[];
+        total: number;
+      }>('GET', '/api/v1/catalog/tracks?limit=100');
+      expect(catalog.total).toBe(20);
+
+      const { code } = await staff.call<{ code: string }>('POST', '/api/v1/enrollment-codes', {
+        name: 'Content box',
+      });
+      box = await startBox({ dir: tmp.dir, name: 'contentbox', server: server.url, code });
+      closers.push(() => box.stop());
+      const enrolled = await until(async () => {
+        const s = await box.status();
+        return s.fleet?.link === 'open' && s;
+      }, 'the box to enroll');
+      const boxId = enrolled.fleet?.boxId as string;
+
+      const set = await staff.call<{ id: number }>('POST', '/api/v1/content-sets', {
+        name: 'Bar hits',
+      });
+      await staff.call('PUT', `/api/v1/content-sets/${set.id}/items`, {
+        trackIds: catalog.tracks.map((t) => t.id),
+        graphicIds: [],
+      });
+      await staff.call('PUT', `/api/v1/content-sets/${set.id}/boxes/${boxId}`);
+
+      const synced = await until(
+        async () => {
+          const s = await box.status();
+          return (
+            s.library.tracks === 20 &&
+            s.fleet?.sync?.phase === 'idle' &&
+            s.fleet.sync.manifestVersion >= 1 &&
+            s
+          );
+        },
+        'the box library to fill',
+        1200,
+      );
+      expect(synced.fleet?.sync?.files.done).toBe(synced.fleet?.sync?.files.total);
+
+      // Every blob on the box is what its name says, and the tracks carry their covers.
+      const blobs = path.join(box.dataDir, 'content', 'blobs');
+      const names = readdirSync(blobs);
+      expect(names.length).toBeGreaterThanOrEqual(20);
+      for (const name of names) {
+        expect(
+          createHash('sha256')
+            .update(readFileSync(path.join(blobs, name)))
+            .digest('hex'),
+        ).toBe(name);
+      }
+      const ui = await connect(box.url);
+      const page = (await ui.call('listTracks', { limit: 100 })) as {
+        value: { items: { id: number; title: string; coverId: string | null }[] };
+      };
+      expect(page.value.items).toHaveLength(20);
+      expect(page.value.items.every((t) => t.coverId !== null)).toBe(true);
+
+      // Three picks play (decrypted) and are counted on the server against the catalog ids.
+      const picks = page.value.items.slice(0, 3);
+      for (const t of picks)
+        expect(await ui.call('enqueue', { trackId: t.id })).toMatchObject({ ok: true });
+      ui.close();
+      const played = await until(
+        async () => {
+          const s = await box.status();
+          return (
+            s.playCounts.reduce((n, c) => n + c.count, 0) === 3 && s.telemetry.pending === 0 && s
+          );
+        },
+        'three plays acknowledged',
+        600,
+      );
+      const report = await staff.call<{
+        rows: { catalogId: string | null; title: string; completedPlays: number }[];
+      }>('GET', `/api/v1/reports/plays?boxId=${boxId}`);
+      expect(report.rows.map((r) => [r.title, r.completedPlays]).sort()).toEqual(
+        played.playCounts.map((c) => [c.title, c.count]).sort(),
+      );
+      const byTitle = new Map(catalog.tracks.map((t) => [t.title, t.id]));
+      for (const r of report.rows) expect(r.catalogId).toBe(byTitle.get(r.title));
+    },
+  );
+});
