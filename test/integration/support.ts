@@ -108,10 +108,10 @@ export async function until<T>(
   fn: () => T | Promise<T>,
   what: string,
   tries = 300,
-): Promise<NonNullable<T>> {
+): Promise<Exclude<NonNullable<T>, false | 0 | ''>> {
   for (let i = 0; i < tries; i++) {
     const v = await fn();
-    if (v) return v as NonNullable<T>;
+    if (v) return v as Exclude<NonNullable<T>, false | 0 | ''>;
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`timed out waiting for ${what}`);

@@ -10,7 +10,9 @@ export interface FaultProxyOptions {
   cutChance: number;
   /** Largest offset (bytes, either direction) at which a connection is cut. */
   maxCutOffset: number;
-  /** Chance that one bit is flipped in the server-to-client bytes of a connection. */
+  /** Largest cut offset on a blob download (they are long; default `maxCutOffset`). */
+  maxBlobCutOffset?: number;
+  /** Chance that one bit of a blob download's body is flipped (per blob connection). */
   flipChance?: number;
 }
 
@@ -97,17 +99,28 @@ export class FaultProxy {
     upstream.on('close', drop);
 
     const r = this.opts.random;
-    // Squared: most cuts come early (handshakes, first frames), some late in a long session.
-    const cutAt =
-      this.enabled && r() < this.opts.cutChance
-        ? Math.floor(r() ** 2 * this.opts.maxCutOffset)
-        : -1;
-    const flipAt =
-      this.enabled && r() < (this.opts.flipChance ?? 0)
-        ? Math.floor(r() * this.opts.maxCutOffset)
-        : -1;
+    // Decided on the first bytes the box sends, which say what the connection is for.
+    let cutAt = -1;
+    let flipAt = -1;
+    let planned = false;
+    const plan = (head: string): void => {
+      planned = true;
+      if (!this.enabled) return;
+      const blob = /^GET \/api\/v1\/box\/blobs\//.test(head);
+      const max = blob
+        ? (this.opts.maxBlobCutOffset ?? this.opts.maxCutOffset)
+        : this.opts.maxCutOffset;
+      // Squared: most cuts come early (handshakes, first frames), some late in a long session.
+      if (r() < this.opts.cutChance) cutAt = Math.floor(r() ** 2 * max);
+      // Bits are flipped only in blob bodies: content must survive a bad byte by its SHA-256.
+      // (The control channel and the JSON answers would run over TLS in production, where a
+      // flipped bit is a failed connection, which the cuts already cover.)
+      if (blob && r() < (this.opts.flipChance ?? 0)) flipAt = Math.floor(r() * max);
+    };
     let passed = 0;
-    let down = 0;
+    /** Body bytes of the server's answer so far (after its headers); -1 while in the headers. */
+    let body = -1;
+    let head = '';
     /** Forwards `chunk` to `to`, or only its bytes up to the cut, then cuts. */
     const forward = (chunk: Buffer, to: Socket): void => {
       if (isCut) return;
@@ -123,16 +136,31 @@ export class FaultProxy {
       passed += chunk.length;
       to.write(chunk);
     };
-    client.on('data', (chunk: Buffer) => forward(chunk, upstream));
+    client.on('data', (chunk: Buffer) => {
+      if (!planned) plan(chunk.toString('latin1', 0, Math.min(chunk.length, 200)));
+      forward(chunk, upstream);
+    });
     upstream.on('data', (chunk: Buffer) => {
       let out = chunk;
-      if (flipAt >= down && flipAt < down + chunk.length) {
-        out = Buffer.from(chunk);
-        const i = flipAt - down;
-        out[i] = (out[i] ?? 0) ^ (1 << Math.floor(r() * 8));
-        this.stats.flips += 1;
+      let bodyStart = 0;
+      if (body < 0) {
+        head += chunk.toString('latin1');
+        const end = head.indexOf('\r\n\r\n');
+        if (end >= 0) {
+          bodyStart = chunk.length - (head.length - (end + 4));
+          body = 0;
+        }
       }
-      down += chunk.length;
+      if (body >= 0 && flipAt >= 0) {
+        const inChunk = flipAt - body + bodyStart;
+        if (inChunk >= bodyStart && inChunk < chunk.length) {
+          out = Buffer.from(chunk);
+          out[inChunk] = (out[inChunk] ?? 0) ^ (1 << Math.floor(r() * 8));
+          this.stats.flips += 1;
+          flipAt = -1;
+        }
+      }
+      if (body >= 0) body += chunk.length - bodyStart;
       forward(out, client);
     });
   }

@@ -230,3 +230,25 @@ export async function startBox(opts: {
     },
   };
 }
+
+/** `fleet-server catalog import DIR` as the admin, against a running server. */
+export function importCatalog(
+  serverUrl: string,
+  dir: string,
+): Promise<{ code: number | null; out: string; err: string }> {
+  return run(
+    [
+      FLEET_CLI,
+      'catalog',
+      'import',
+      dir,
+      '--server',
+      serverUrl,
+      '--username',
+      ADMIN.username,
+      '--password-env',
+      'FLEET_TEST_PASSWORD',
+    ],
+    { FLEET_TEST_PASSWORD: ADMIN.password },
+  );
+}
