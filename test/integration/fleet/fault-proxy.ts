@@ -99,28 +99,32 @@ export class FaultProxy {
     upstream.on('close', drop);
 
     const r = this.opts.random;
-    // Decided on the first bytes the box sends, which say what the connection is for.
+    // Planned per request, from the request line the box sends: what it is for decides how
+    // late a cut may come and whether a bit of the answer may flip. (A kept-alive connection
+    // carries several requests: a manifest, then blobs.)
     let cutAt = -1;
     let flipAt = -1;
-    let planned = false;
-    const plan = (head: string): void => {
-      planned = true;
+    let passed = 0;
+    /** Body bytes of the current answer so far (after its headers); -1 while in the headers. */
+    let body = -1;
+    let head = '';
+    const plan = (request: string): void => {
       if (!this.enabled) return;
-      const blob = /^GET \/api\/v1\/box\/blobs\//.test(head);
+      const blob = /^GET \/api\/v1\/box\/blobs\//.test(request);
+      const isRequest = /^[A-Z]+ \//.test(request);
+      if (!isRequest) return;
+      body = -1;
+      head = '';
       const max = blob
         ? (this.opts.maxBlobCutOffset ?? this.opts.maxCutOffset)
         : this.opts.maxCutOffset;
       // Squared: most cuts come early (handshakes, first frames), some late in a long session.
-      if (r() < this.opts.cutChance) cutAt = Math.floor(r() ** 2 * max);
+      if (r() < this.opts.cutChance) cutAt = passed + Math.floor(r() ** 2 * max);
       // Bits are flipped only in blob bodies: content must survive a bad byte by its SHA-256.
       // (The control channel and the JSON answers would run over TLS in production, where a
       // flipped bit is a failed connection, which the cuts already cover.)
-      if (blob && r() < (this.opts.flipChance ?? 0)) flipAt = Math.floor(r() * max);
+      flipAt = blob && r() < (this.opts.flipChance ?? 0) ? Math.floor(r() * max) : -1;
     };
-    let passed = 0;
-    /** Body bytes of the server's answer so far (after its headers); -1 while in the headers. */
-    let body = -1;
-    let head = '';
     /** Forwards `chunk` to `to`, or only its bytes up to the cut, then cuts. */
     const forward = (chunk: Buffer, to: Socket): void => {
       if (isCut) return;
@@ -137,7 +141,7 @@ export class FaultProxy {
       to.write(chunk);
     };
     client.on('data', (chunk: Buffer) => {
-      if (!planned) plan(chunk.toString('latin1', 0, Math.min(chunk.length, 200)));
+      plan(chunk.toString('latin1', 0, Math.min(chunk.length, 200)));
       forward(chunk, upstream);
     });
     upstream.on('data', (chunk: Buffer) => {

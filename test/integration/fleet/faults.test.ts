@@ -1,12 +1,15 @@
-import { mkdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
+import { generateCatalog } from '@jukebox/demo-catalog';
 import { afterAll, describe, expect, it } from 'vitest';
 import { seededRandom } from '../crash-support.js';
 import { connect, tempDir, tone, until } from '../support.js';
 import { FaultProxy } from './fault-proxy.js';
 import {
   createAdmin,
+  importCatalog,
   staffClient,
   startBox,
   startFleetServer,
@@ -15,10 +18,12 @@ import {
 } from './harness.js';
 
 // Faults between a box and the fleet server: a TCP proxy cuts connections at random byte
-// offsets (mid-handshake, mid-frame, mid-batch), and the server process is killed (SIGKILL)
-// or stopped and restarted, at least 300 faults in all, while the box keeps playing songs.
-// Afterwards, with the line clean again: the server's play counts per track equal the box's,
-// and the server holds exactly the records the box wrote (nothing lost, nothing doubled).
+// offsets (mid-handshake, mid-frame, mid-batch, mid-download) and flips bits in downloaded
+// blobs, and the server process is killed (SIGKILL) or stopped and restarted, at least 300
+// faults in all, while the box keeps playing songs and syncs new content. Afterwards, with the
+// line clean again: the server's play counts per track equal the box's, the server holds
+// exactly the records the box wrote (nothing lost, nothing doubled), and every blob the box
+// admitted is exactly what its name (its SHA-256) says, with the whole manifest installed.
 
 const FAULTS = Number(process.env.FLEET_FAULTS ?? 300);
 const SEED = Number(process.env.FLEET_FAULTS_SEED ?? Date.now() % 1_000_000);
@@ -56,6 +61,10 @@ describe('box <-> fleet server under faults', () => {
       // Every connection is cut somewhere: a link that happened to survive would end the faults.
       cutChance: 1,
       maxCutOffset: 8000,
+      // Downloads are long: cut them later, so that resumes make progress; flip a bit in a
+      // third of them.
+      maxBlobCutOffset: 400_000,
+      flipChance: 0.35,
     });
     const proxyPort = await proxy.start();
     closers.push(() => proxy.stop());
@@ -80,6 +89,30 @@ describe('box <-> fleet server under faults', () => {
     }, 'enrollment through the proxy');
     const boxId = first.fleet?.boxId as string;
 
+    // New content for the box, synced while the faults run: five real tracks with covers.
+    const masters = path.join(tmp.dir, 'masters');
+    await generateCatalog({
+      out: masters,
+      tracks: 5,
+      seed: 5,
+      minSeconds: 8,
+      maxSeconds: 12,
+      speak: false,
+    });
+    const imported = await importCatalog(server.url, masters);
+    expect(imported.code, imported.err).toBe(0);
+    const catalog = await staff.call<{ tracks: { id: string }[] }>(
+      'GET',
+      '/api/v1/catalog/tracks?limit=100',
+    );
+    const set = await staff.call<{ id: number }>('POST', '/api/v1/content-sets', {
+      name: 'Under fire',
+    });
+    await staff.call('PUT', `/api/v1/content-sets/${set.id}/items`, {
+      trackIds: catalog.tracks.map((t) => t.id),
+      graphicIds: [],
+    });
+
     // Patrons keep picking songs for the whole run.
     const ui = await connect(box.url);
     const found = (await ui.call('search', { query: 'Fault Line' })) as {
@@ -99,6 +132,7 @@ describe('box <-> fleet server under faults', () => {
     })();
 
     proxy.setEnabled(true);
+    await staff.call('PUT', `/api/v1/content-sets/${set.id}/boxes/${boxId}`);
     let restarts = 0;
     const faults = () => proxy.stats.cuts + restarts;
     const deadline = Date.now() + 600_000;
@@ -133,6 +167,8 @@ describe('box <-> fleet server under faults', () => {
           s.nowPlaying === null &&
           s.fleet?.link === 'open' &&
           s.telemetry.pending === 0 &&
+          s.fleet.sync?.phase === 'idle' &&
+          s.fleet.sync.manifestVersion >= 1 &&
           s
         );
       },
@@ -154,6 +190,26 @@ describe('box <-> fleet server under faults', () => {
     expect(server_).toEqual(box_);
     // Every play event the box wrote (completed or aborted) is on the server once.
     expect(report.rows.reduce((n, r) => n + r.plays, 0)).toBe(last.lastPlaySeq);
+    // No corrupt blob was admitted, and the content is complete.
+    expect(last.library.tracks).toBe(3 + 5);
+    const blobs = path.join(box.dataDir, 'content', 'blobs');
+    const names = readdirSync(blobs);
+    expect(names.length).toBeGreaterThanOrEqual(5);
+    for (const name of names) {
+      expect(
+        createHash('sha256')
+          .update(readFileSync(path.join(blobs, name)))
+          .digest('hex'),
+      ).toBe(name);
+    }
+    const refused = box
+      .stderr()
+      .split('\n')
+      .filter((l) => l.includes('corrupt blob refused')).length;
+    console.log(
+      `fleet-faults: ${proxy.stats.flips} bits flipped in downloads, ${refused} corrupt blobs refused`,
+    );
+    if (proxy.stats.flips > 0) expect(refused).toBeGreaterThan(0);
     expect(faults()).toBeGreaterThanOrEqual(FAULTS);
     expect(restarts).toBeGreaterThanOrEqual(3);
     expect(last.lastPlaySeq).toBeGreaterThan(20);
