@@ -138,6 +138,15 @@ export async function runToEnd(
   return out;
 }
 
+/** Cleanups not yet run: an interrupted benchmark (Ctrl-C) runs them before it exits. */
+const pending = new Set<Cleanup>();
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    console.error(`\n${signal}: stopping the fleet benchmark's processes and removing its files`);
+    void Promise.all([...pending].map((c) => c.close())).finally(() => process.exit(130));
+  });
+}
+
 /**
  * Things to undo, last in first out. A benchmark pushes each process and temp folder as it
  * makes them and runs `close()` in `finally`, so a failure half-way leaves nothing behind.
@@ -145,11 +154,16 @@ export async function runToEnd(
 export class Cleanup {
   readonly #steps: (() => unknown)[] = [];
 
+  constructor() {
+    pending.add(this);
+  }
+
   push(step: () => unknown): void {
     this.#steps.push(step);
   }
 
   async close(): Promise<void> {
+    pending.delete(this);
     for (const step of this.#steps.splice(0).reverse()) {
       try {
         await step();

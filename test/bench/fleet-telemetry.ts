@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import { buildServer, loadConfig, type FleetContext } from '@jukebox/fleet-server';
 import { MAX_TELEMETRY_BATCH, telemetryBatch, type TelemetryRecord } from '@jukebox/protocol';
 import { tempDir } from './common.js';
+import { Cleanup } from './fleet-procs.js';
 import { barNight } from './fleet-records.js';
 import { fmtMs, report } from './stats.js';
 
@@ -90,31 +91,32 @@ async function insertOne(ctx: FleetContext, boxId: string, r: TelemetryRecord): 
 
 /** A server (not listening) on a fresh SQLite file, or a fresh PostgreSQL schema. */
 async function onDatabase(which: 'sqlite' | 'postgres'): Promise<Measured> {
-  const tmp = tempDir(`fleet-telemetry-${which}`);
-  const schema = `bench_telemetry_${randomBytes(6).toString('hex')}`;
-  let database: string | undefined;
-  if (which === 'postgres') {
-    const url = new URL(process.env.DATABASE_URL!);
-    url.searchParams.set('schema', schema);
-    database = url.toString();
-  }
+  const cleanup = new Cleanup();
   try {
+    const tmp = tempDir(`fleet-telemetry-${which}`);
+    cleanup.push(tmp.cleanup);
+    const schema = `bench_telemetry_${randomBytes(6).toString('hex')}`;
+    let database: string | undefined;
+    if (which === 'postgres') {
+      const url = new URL(process.env.DATABASE_URL!);
+      url.searchParams.set('schema', schema);
+      database = url.toString();
+    }
     const config = loadConfig({
       inline: { dataDir: tmp.dir, logLevel: 'warn', ...(database ? { database } : {}) },
       env: {},
       cwd: tmp.dir,
     });
     const server = await buildServer(config);
-    try {
-      return await measure(server.context);
-    } finally {
-      if (which === 'postgres') {
-        await sql`drop schema if exists ${sql.id(schema)} cascade`.execute(server.context.db);
-      }
-      await server.close();
+    cleanup.push(() => server.close());
+    if (which === 'postgres') {
+      cleanup.push(() =>
+        sql`drop schema if exists ${sql.id(schema)} cascade`.execute(server.context.db),
+      );
     }
+    return await measure(server.context);
   } finally {
-    tmp.cleanup();
+    await cleanup.close();
   }
 }
 
