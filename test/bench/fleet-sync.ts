@@ -16,12 +16,11 @@ import {
   type Staff,
 } from './fleet-rig.js';
 import { rsyncOnce, startRsyncDaemon } from './fleet-rsync.js';
-import { fmtMs, percentile, report } from './stats.js';
+import { fmtMs, report } from './stats.js';
 
 const TRACKS = 100;
 /** About 4 MB each, 400 MB in all: a bar box's weekly refresh, roughly. */
 const TRACK_BYTES = 4_000_000;
-const RSYNC_ROUNDS = 3;
 
 /** The box's content folder holds every seeded blob at its full size. */
 function checkBoxBlobs(dataDir: string, catalog: SeededCatalog): void {
@@ -44,7 +43,7 @@ async function syncOnce(staff: Staff, setId: number, box: LinkedBox): Promise<nu
       return sync?.phase === 'idle' && sync.manifestVersion >= 1;
     },
     'the box to install its manifest',
-    { timeoutMs: 600_000, everyMs: 20 },
+    { timeoutMs: 600_000, everyMs: 50 },
   );
   return performance.now() - t0;
 }
@@ -73,10 +72,11 @@ async function linkedBox(
  * Content sync of 100 synthetic tracks (random bytes as the delivery file, real JBX1, real
  * sealed and wrapped keys) from a real fleet server to a real box core over loopback: wall
  * time from the assignment (staff API) to the box's status showing the manifest installed,
- * against `rsync -a` of the same blob files from an rsync daemon; and, for a second box behind
- * a byte-counting proxy, the bytes on the wire against the payload. (The proxy is a Node
- * process of its own on a 2-core machine: it would slow whatever passes through it, so the
- * timed sync and rsync go direct.)
+ * against `rsync -a` of the same blob files from an rsync daemon (best of two fresh boxes and of
+ * three rsync rounds, taking turns); and, for another box behind a byte-counting proxy, the
+ * bytes on the wire against the payload. The proxy is JavaScript in this process and costs a
+ * core on a 2-core machine (rsync through it ran 3x slower), so the timed syncs and rsync go
+ * direct.
  */
 export async function benchFleetSync(): Promise<void> {
   const tmp = tempDir('fleet-sync');
@@ -99,7 +99,10 @@ export async function benchFleetSync(): Promise<void> {
     const proxy = new CountingProxy({ host: '127.0.0.1', port: server.port });
     const proxyPort = await proxy.start();
     cleanup.push(() => proxy.stop());
-    const timedBox = await linkedBox(rig, staff, 'timed', server.url, cleanup);
+    const timedBoxes = [
+      await linkedBox(rig, staff, 'timed1', server.url, cleanup),
+      await linkedBox(rig, staff, 'timed2', server.url, cleanup),
+    ];
     const countedBox = await linkedBox(
       rig,
       staff,
@@ -119,11 +122,13 @@ export async function benchFleetSync(): Promise<void> {
       rounds.fsync.push((await rsyncOnce(rsyncd.port, files, tmp.dir, ['--fsync'])).ms);
     };
 
-    // rsync before, between and after ours: a change in the machine's load shows in the spread.
-    await rsyncRound();
-    const syncMs = await syncOnce(staff, setId, timedBox);
-    checkBoxBlobs(timedBox.process.dataDir, catalog);
-    await rsyncRound();
+    // rsync and ours take turns: a change in the machine's load shows in both spreads.
+    const timed: number[] = [];
+    for (const box of timedBoxes) {
+      await rsyncRound();
+      timed.push(await syncOnce(staff, setId, box));
+      checkBoxBlobs(box.process.dataDir, catalog);
+    }
     const before = proxy.total;
     const t0 = performance.now();
     const countedMs = await syncOnce(staff, setId, countedBox);
@@ -133,7 +138,9 @@ export async function benchFleetSync(): Promise<void> {
     const lastBody = Math.max(...proxy.transfers.map((t) => t.doneAt ?? NaN)) - t0;
     await rsyncRound();
 
-    const median = (xs: number[]) => percentile(xs, 50);
+    // Best of each: on a shared machine the fastest run is the one least disturbed.
+    const best = (xs: number[]) => Math.min(...xs);
+    const syncMs = best(timed);
     const mbps = (bytes: number, ms: number) => `${((bytes / MiB / ms) * 1000).toFixed(0)} MiB/s`;
     report(
       `Fleet content sync, ${TRACKS} tracks, ${fmtBytes(payload)} (real server and box processes, loopback)`,
@@ -141,15 +148,15 @@ export async function benchFleetSync(): Promise<void> {
         {
           metric: 'assignment -> manifest installed',
           ours: `${fmtMs(syncMs)} (${mbps(payload, syncMs)})`,
-          reference: `${fmtMs(median(rounds.plain))} rsync -a from rsyncd`,
-          ratio: syncMs / median(rounds.plain),
+          reference: `${fmtMs(best(rounds.plain))} rsync -a from rsyncd`,
+          ratio: syncMs / best(rounds.plain),
           target: '< 1x (faster than rsync)',
         },
         {
           metric: '  the same, rsync with --fsync',
           ours: fmtMs(syncMs),
-          reference: `${fmtMs(median(rounds.fsync))} rsync -a --fsync`,
-          ratio: syncMs / median(rounds.fsync),
+          reference: `${fmtMs(best(rounds.fsync))} rsync -a --fsync`,
+          ratio: syncMs / best(rounds.fsync),
         },
         {
           metric: 'bytes on the wire, both ways',
@@ -160,7 +167,8 @@ export async function benchFleetSync(): Promise<void> {
         },
       ],
       [
-        `rsync: median of ${RSYNC_ROUNDS} rounds (before, between, after ours): -a ` +
+        `best of ${timed.length} for ours (${timed.map(fmtMs).join(', ')}, a fresh box each) and ` +
+          `of ${rounds.plain.length} for rsync, taking turns with ours: -a ` +
           `${rounds.plain.map(fmtMs).join(', ')}; --fsync ${rounds.fsync.map(fmtMs).join(', ')}; ` +
           `its own count of wire bytes ${fmtBytes(rsyncWire)} (${(rsyncWire / payload).toFixed(4)}x)`,
         `the counted box (through the proxy) took ${fmtMs(countedMs)}: assignment -> first blob ` +
