@@ -43,8 +43,11 @@ function random(seed: number): () => number {
 }
 
 /** The box's library: 300 fleet tracks with catalog ids. */
-function library(r: () => number): { catalogId: string; title: string; artist: string }[] {
+function library(
+  r: () => number,
+): { localTrackId: number; catalogId: string; title: string; artist: string }[] {
   return Array.from({ length: 300 }, (_, i) => ({
+    localTrackId: i + 1,
     catalogId: `trk-${i.toString(16).padStart(20, '0')}`,
     title: `${WORDS[Math.floor(r() * WORDS.length)]} ${WORDS[Math.floor(r() * WORDS.length)]}`,
     artist: ARTISTS[Math.floor(r() * ARTISTS.length)]!,
@@ -105,7 +108,7 @@ export function barNight(seed: number, count: number, startMs: number): Telemetr
         data: {
           playSeq: ++playSeq,
           catalogId: track.catalogId,
-          localTrackId: tracks.indexOf(track) + 1,
+          localTrackId: track.localTrackId,
           title: track.title,
           artist: track.artist,
           startedAt: new Date(Date.parse(iso) - lengthMs).toISOString(),

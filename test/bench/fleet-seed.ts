@@ -46,7 +46,12 @@ export interface SeedBoxKeys {
 }
 
 /** One track, stored as ingest would store it; the delivery file is `plain`. */
-async function seedTrack(ctx: FleetContext, index: number, plain: Buffer): Promise<SeededTrack> {
+async function seedTrack(
+  ctx: FleetContext,
+  index: number,
+  plain: Buffer,
+  preview: { sha256: string; size: number },
+): Promise<SeededTrack> {
   const id = `trk-${randomBytes(10).toString('hex')}`;
   const key = generateContentKey();
   const sealed = (await ctx.content.sealer()).seal(key, id);
@@ -86,8 +91,8 @@ async function seedTrack(ctx: FleetContext, index: number, plain: Buffer): Promi
       blob_size: blob.size,
       chunk_size: DEFAULT_CHUNK_SIZE,
       sealed_content_key: sealed,
-      preview_sha256: PREVIEW.sha256,
-      preview_size: PREVIEW.size,
+      preview_sha256: preview.sha256,
+      preview_size: preview.size,
       created_at: now,
       updated_at: now,
     })
@@ -99,17 +104,17 @@ async function seedTrack(ctx: FleetContext, index: number, plain: Buffer): Promi
   return { id, sha256: blob.sha256, size: blob.size, relPath };
 }
 
-/** Every seeded track shares one small clear preview (the retail preview is not synced). */
-let PREVIEW = { sha256: '', size: 0 };
-
 async function seedTracks(ctx: FleetContext): Promise<void> {
   const count = Number(values.count);
   const bytes = Number(values.bytes);
   if (!(count > 0 && bytes > 0 && values.out))
     throw new Error('tracks needs --count, --bytes, --out');
-  PREVIEW = await ctx.content.blobs.put(Readable.from([randomBytes(2048)]));
+  // Every seeded track shares one small clear preview (retail previews are not synced).
+  const preview = await ctx.content.blobs.put(Readable.from([randomBytes(2048)]));
   const tracks: SeededTrack[] = [];
-  for (let i = 0; i < count; i++) tracks.push(await seedTrack(ctx, i, randomBytes(bytes)));
+  for (let i = 0; i < count; i++) {
+    tracks.push(await seedTrack(ctx, i, randomBytes(bytes), preview));
+  }
   const result: SeededCatalog = { blobDir: ctx.config.blobDir, tracks };
   writeFileSync(values.out, JSON.stringify(result));
 }
