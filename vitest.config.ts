@@ -17,6 +17,7 @@ export default defineConfig({
       'fleet-server/src/**/*.test.ts',
       'apps/kiosk/src/**/*.test.{ts,tsx}',
       'test/integration/**/*.test.ts',
+      'test/bench/*.test.ts',
     ],
     testTimeout: 30_000,
     hookTimeout: 60_000,

@@ -49,6 +49,9 @@ export class ManifestRefused extends Error {
   override readonly name = 'ManifestRefused';
 }
 
+/** Blobs downloaded at once. */
+const PARALLEL_DOWNLOADS = 3;
+
 const IMAGE_TYPES: [RegExp, string][] = [
   [/^\xff\xd8\xff/, 'image/jpeg'],
   [/^\x89PNG/, 'image/png'],
@@ -69,7 +72,7 @@ export class ContentSync {
   private running: Promise<void> | null = null;
   private again = false;
   private pausedFor: string | null = null;
-  private abort: AbortController | null = null;
+  private readonly aborts = new Set<AbortController>();
   private readonly blobsDir: string;
   private readonly partialDir: string;
   private readonly now: () => Date;
@@ -103,7 +106,7 @@ export class ContentSync {
   /** Stops downloading at once (the partial file stays for a resume) until `resume()`. */
   pause(reason: string): void {
     this.pausedFor = reason;
-    this.abort?.abort(new Error(`paused: ${reason}`));
+    for (const a of this.aborts) a.abort(new Error(`paused: ${reason}`));
     if (this.running === null) this.update({ phase: 'paused', detail: reason });
   }
 
@@ -221,17 +224,33 @@ export class ContentSync {
       files: { done: 0, total: missing.length },
       bytes: { done: 0, total },
     });
+    // A few downloads at a time: one blob's fsync and rename overlap the next one's bytes.
+    const inFlight = new Map<string, number>();
     let doneBytes = 0;
-    for (const [index, blob] of missing.entries()) {
-      await this.fetchBlob(blob, (written) => {
-        this.update({ bytes: { done: doneBytes + written, total } }, true);
-      });
-      doneBytes += blob.size;
-      this.update({
-        files: { done: index + 1, total: missing.length },
-        bytes: { done: doneBytes, total },
-      });
-    }
+    let doneFiles = 0;
+    const queue = [...missing];
+    const worker = async (): Promise<void> => {
+      for (let blob = queue.shift(); blob !== undefined; blob = queue.shift()) {
+        const sha = blob.sha256;
+        await this.fetchBlob(blob, (written) => {
+          inFlight.set(sha, written);
+          const partial = [...inFlight.values()].reduce((a, b) => a + b, 0);
+          this.update({ bytes: { done: doneBytes + partial, total } }, true);
+        });
+        inFlight.delete(sha);
+        doneBytes += blob.size;
+        doneFiles += 1;
+        this.update({
+          files: { done: doneFiles, total: missing.length },
+          bytes: { done: doneBytes, total },
+        });
+      }
+    };
+    const workers = Array.from({ length: Math.min(PARALLEL_DOWNLOADS, missing.length) }, worker);
+    // Every worker runs to its end before a failure is reported: none is left writing.
+    const outcomes = await Promise.allSettled(workers);
+    const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+    if (failed) throw failed.reason;
     this.update({ phase: 'installing' });
     await this.install(manifest, signed);
     await this.collectGarbage(manifest);
@@ -251,7 +270,9 @@ export class ContentSync {
   ): Promise<void> {
     const route = `/api/v1/box/blobs/${blob.sha256}`;
     for (let attempt = 1; ; attempt++) {
-      this.abort = new AbortController();
+      if (this.pausedFor !== null) throw new Error(`paused: ${this.pausedFor}`);
+      const abort = new AbortController();
+      this.aborts.add(abort);
       try {
         await downloadBlob({
           source: {
@@ -262,7 +283,7 @@ export class ContentSync {
           size: blob.size,
           dir: this.blobsDir,
           partialDir: this.partialDir,
-          signal: this.abort.signal,
+          signal: abort.signal,
           onBytes,
         });
         return;
@@ -276,7 +297,7 @@ export class ContentSync {
         }
         throw err;
       } finally {
-        this.abort = null;
+        this.aborts.delete(abort);
       }
     }
   }
