@@ -2,46 +2,23 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { generateCatalog } from '@jukebox/demo-catalog';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect, tempDir, until } from '../support.js';
-import {
-  createAdmin,
-  importCatalog,
-  staffClient,
-  startBox,
-  startFleetServer,
-  type BoxProcess,
-  type FleetServer,
-} from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { connect, until } from '../support.js';
+import { enrolledBox, importCatalog, useFleetSuite } from './harness.js';
 
 // The issue's end-to-end path with real processes over loopback: 20 tracks with their covers
 // go into the master catalog through the CLI (real ingest: probe, loudness, transcode,
 // encrypt), a content set is assigned to an enrolled box, the box's library fills from its
 // signed manifest, songs play (decrypted on the fly), and their counts arrive on the server.
 
-const tmp = tempDir('fleet-content');
-let server: FleetServer;
-let staff: Awaited<ReturnType<typeof staffClient>>;
-let box: BoxProcess;
-const closers: (() => Promise<void>)[] = [];
-
-beforeAll(async () => {
-  server = await startFleetServer({ dir: tmp.dir });
-  closers.push(() => server.stop());
-  await createAdmin(server.configFile);
-  staff = await staffClient(server.url);
-}, 120_000);
-afterAll(async () => {
-  for (const close of closers.reverse()) await close();
-  tmp.cleanup();
-});
+const fleet = useFleetSuite('fleet-content');
 
 describe('catalog -> manifest -> box library -> plays -> server counts', () => {
   it(
     'pushes 20 tracks and their covers to a box, which plays them and reports the plays',
     { timeout: 600_000 },
     async () => {
-      const music = path.join(tmp.dir, 'masters');
+      const music = path.join(fleet.tmp.dir, 'masters');
       await generateCatalog({
         out: music,
         tracks: 20,
@@ -51,34 +28,29 @@ describe('catalog -> manifest -> box library -> plays -> server counts', () => {
         speak: false,
       });
       // One import of the whole library: the CLI walks the artist and album folders.
-      const r = await importCatalog(server.url, music);
+      const r = await importCatalog(fleet.server.url, music);
       expect(r.code, r.err).toBe(0);
       expect(r.out).toMatch(/20 files: 20 imported/);
-      const catalog = await staff.call<{
+      const catalog = await fleet.staff.call<{
         tracks: { id: string; title: string }[];
         total: number;
       }>('GET', '/api/v1/catalog/tracks?limit=100');
       expect(catalog.total).toBe(20);
 
-      const { code } = await staff.call<{ code: string }>('POST', '/api/v1/enrollment-codes', {
-        name: 'Content box',
+      const { box, boxId } = await enrolledBox(fleet, {
+        name: 'contentbox',
+        server: fleet.server.url,
+        codeName: 'Content box',
       });
-      box = await startBox({ dir: tmp.dir, name: 'contentbox', server: server.url, code });
-      closers.push(() => box.stop());
-      const enrolled = await until(async () => {
-        const s = await box.status();
-        return s.fleet?.link === 'open' && s;
-      }, 'the box to enroll');
-      const boxId = enrolled.fleet?.boxId as string;
 
-      const set = await staff.call<{ id: number }>('POST', '/api/v1/content-sets', {
+      const set = await fleet.staff.call<{ id: number }>('POST', '/api/v1/content-sets', {
         name: 'Bar hits',
       });
-      await staff.call('PUT', `/api/v1/content-sets/${set.id}/items`, {
+      await fleet.staff.call('PUT', `/api/v1/content-sets/${set.id}/items`, {
         trackIds: catalog.tracks.map((t) => t.id),
         graphicIds: [],
       });
-      await staff.call('PUT', `/api/v1/content-sets/${set.id}/boxes/${boxId}`);
+      await fleet.staff.call('PUT', `/api/v1/content-sets/${set.id}/boxes/${boxId}`);
 
       const synced = await until(
         async () => {
@@ -128,7 +100,7 @@ describe('catalog -> manifest -> box library -> plays -> server counts', () => {
         'three plays acknowledged',
         600,
       );
-      const report = await staff.call<{
+      const report = await fleet.staff.call<{
         rows: { catalogId: string | null; title: string; completedPlays: number }[];
       }>('GET', `/api/v1/reports/plays?boxId=${boxId}`);
       expect(report.rows.map((r) => [r.title, r.completedPlays]).sort()).toEqual(

@@ -11,9 +11,8 @@ import {
   createAdmin,
   importCatalog,
   staffClient,
-  startBox,
+  enrolledBox,
   startFleetServer,
-  type BoxProcess,
   type FleetServer,
 } from './harness.js';
 
@@ -53,7 +52,6 @@ describe('box <-> fleet server under faults', () => {
     closers.push(() => server.stop());
     await createAdmin(server.configFile);
     const staff = await staffClient(server.url);
-    const { code } = await staff.call<{ code: string }>('POST', '/api/v1/enrollment-codes', {});
 
     const proxy = new FaultProxy({
       target: { host: '127.0.0.1', port },
@@ -75,19 +73,11 @@ describe('box <-> fleet server under faults', () => {
     for (const [i, t] of ['Uno', 'Dos', 'Tres'].entries()) {
       tone(path.join(music, `${t}.mp3`), 1 + i, { title: t, artist: 'Fault Line' });
     }
-    const box: BoxProcess = await startBox({
-      dir: tmp.dir,
-      name: 'faulty',
-      server: `http://127.0.0.1:${proxyPort}`,
-      code,
-      importDirs: [music],
-    });
-    closers.push(() => box.stop());
-    const first = await until(async () => {
-      const s = await box.status();
-      return s.fleet?.link === 'open' && s.library.tracks === 3 && s;
-    }, 'enrollment through the proxy');
-    const boxId = first.fleet?.boxId as string;
+    // Enrolled through the proxy (still a clean pipe at this point).
+    const { box, boxId } = await enrolledBox(
+      { tmp, staff, closers },
+      { name: 'faulty', server: `http://127.0.0.1:${proxyPort}`, importDirs: [music], tracks: 3 },
+    );
 
     // New content for the box, synced while the faults run: five real tracks with covers.
     const masters = path.join(tmp.dir, 'masters');

@@ -4,6 +4,8 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { statusResponse, type StatusResponse } from '@jukebox/protocol';
+import { afterAll, beforeAll } from 'vitest';
+import { tempDir, until } from '../support.js';
 
 /*
  * Real processes for the box <-> fleet server suites: the fleet server's CLI (`serve`) and the
@@ -251,4 +253,59 @@ export function importCatalog(
     ],
     { FLEET_TEST_PASSWORD: ADMIN.password },
   );
+}
+
+export type StaffClient = Awaited<ReturnType<typeof staffClient>>;
+
+/** A suite's fleet: a server with its first admin signed in; torn down after the suite. */
+export interface FleetSuite {
+  tmp: ReturnType<typeof tempDir>;
+  server: FleetServer;
+  staff: StaffClient;
+  /** Run in reverse order after the suite (boxes, proxies, the server). */
+  closers: (() => Promise<void>)[];
+}
+
+/** Registers the suite hooks that start a fleet server with an admin, and stop it after. */
+export function useFleetSuite(name: string): FleetSuite {
+  const suite = { tmp: tempDir(name), closers: [] } as unknown as FleetSuite;
+  beforeAll(async () => {
+    suite.server = await startFleetServer({ dir: suite.tmp.dir });
+    suite.closers.push(() => suite.server.stop());
+    await createAdmin(suite.server.configFile);
+    suite.staff = await staffClient(suite.server.url);
+  }, 120_000);
+  afterAll(async () => {
+    for (const close of suite.closers.reverse()) await close().catch(() => undefined);
+    suite.tmp.cleanup();
+  });
+  return suite;
+}
+
+/**
+ * A box enrolled with a fresh one-time code from `staff`, linked to `server` (a proxy's URL in
+ * the fault tests), once its control channel is open. Stopped with the suite.
+ */
+export async function enrolledBox(
+  suite: Pick<FleetSuite, 'tmp' | 'staff' | 'closers'>,
+  opts: { name: string; server: string; importDirs?: string[]; codeName?: string; tracks?: number },
+): Promise<{ box: BoxProcess; boxId: string; code: string; status: StatusResponse }> {
+  const { code } = await suite.staff.call<{ code: string }>(
+    'POST',
+    '/api/v1/enrollment-codes',
+    opts.codeName === undefined ? {} : { name: opts.codeName },
+  );
+  const box = await startBox({
+    dir: suite.tmp.dir,
+    name: opts.name,
+    server: opts.server,
+    code,
+    ...(opts.importDirs ? { importDirs: opts.importDirs } : {}),
+  });
+  suite.closers.push(() => box.stop());
+  const status = await until(async () => {
+    const s = await box.status();
+    return s.fleet?.link === 'open' && s.library.tracks === (opts.tracks ?? 0) && s;
+  }, `box ${opts.name} to enroll and link`);
+  return { box, boxId: status.fleet?.boxId as string, code, status };
 }

@@ -1,68 +1,41 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { generateBoxIdentity, rawPublicKeyB64u, signEnrollmentRequest } from '@jukebox/crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect, tempDir, tone, until } from '../support.js';
-import {
-  createAdmin,
-  staffClient,
-  startBox,
-  startFleetServer,
-  type BoxProcess,
-  type FleetServer,
-} from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { connect, tone, until } from '../support.js';
+import { enrolledBox, useFleetSuite, type BoxProcess } from './harness.js';
 
 // A real fleet server process and a real box core process over loopback: the box enrolls with
 // a one-time code, opens its control channel, and its plays and song requests reach the
 // server's reports exactly once; a revoked box is cut off.
 
-const tmp = tempDir('fleet-link');
-let server: FleetServer;
-let staff: Awaited<ReturnType<typeof staffClient>>;
+const fleet = useFleetSuite('fleet-link');
 let box: BoxProcess;
-const closers: (() => Promise<void>)[] = [];
-
-beforeAll(async () => {
-  server = await startFleetServer({ dir: tmp.dir });
-  closers.push(() => server.stop());
-  await createAdmin(server.configFile);
-  staff = await staffClient(server.url);
-}, 120_000);
-afterAll(async () => {
-  for (const close of closers.reverse()) await close();
-  tmp.cleanup();
-});
 
 describe('box <-> fleet server', () => {
   it('enrolls with a one-time code and keeps the link open', { timeout: 120_000 }, async () => {
-    const { code } = await staff.call<{ code: string }>('POST', '/api/v1/enrollment-codes', {
-      name: 'Rusty Anchor',
-    });
-    const music = path.join(tmp.dir, 'music');
+    const music = path.join(fleet.tmp.dir, 'music');
     mkdirSync(music);
     tone(path.join(music, 'a.mp3'), 1, { title: 'Alpha', artist: 'Local Band' });
     tone(path.join(music, 'b.mp3'), 1, { title: 'Beta', artist: 'Local Band' });
-    box = await startBox({
-      dir: tmp.dir,
+    const enrolled = await enrolledBox(fleet, {
       name: 'box1',
-      server: server.url,
-      code,
+      server: fleet.server.url,
       importDirs: [music],
+      codeName: 'Rusty Anchor',
+      tracks: 2,
     });
-    closers.push(() => box.stop());
-    const status = await until(async () => {
-      const s = await box.status();
-      return s.fleet?.link === 'open' && s.library.tracks === 2 && s;
-    }, 'the link to open');
-    expect(status.fleet?.boxId).toMatch(/^box-/);
-    const link = await staff.call<{ connected: boolean }>(
+    box = enrolled.box;
+    const code = enrolled.code;
+    expect(enrolled.boxId).toMatch(/^box-/);
+    const link = await fleet.staff.call<{ connected: boolean }>(
       'GET',
-      `/api/v1/boxes/${status.fleet?.boxId}/link`,
+      `/api/v1/boxes/${enrolled.boxId}/link`,
     );
     expect(link.connected).toBe(true);
     // The code was used up: another box (its own keys, a valid proof) cannot enroll with it.
     const other = generateBoxIdentity();
-    const again = await fetch(`${server.url}/api/v1/enroll`, {
+    const again = await fetch(`${fleet.server.url}/api/v1/enroll`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(
@@ -107,14 +80,14 @@ describe('box <-> fleet server', () => {
       }, 'three plays acknowledged');
       expect(boxStatus.telemetry.ackedSeq).toBe(boxStatus.telemetry.lastSeq);
       const boxId = boxStatus.fleet?.boxId;
-      const report = await staff.call<{
+      const report = await fleet.staff.call<{
         rows: { boxId: string; title: string; plays: number; completedPlays: number }[];
       }>('GET', `/api/v1/reports/plays?boxId=${boxId}`);
       const byTitle = Object.fromEntries(report.rows.map((r) => [r.title, r.completedPlays]));
       const boxCounts = Object.fromEntries(boxStatus.playCounts.map((c) => [c.title, c.count]));
       expect(byTitle).toEqual(boxCounts);
       expect(byTitle).toEqual({ Alpha: 2, Beta: 1 });
-      const requests = await staff.call<{ rows: { requests: number; sampleText: string }[] }>(
+      const requests = await fleet.staff.call<{ rows: { requests: number; sampleText: string }[] }>(
         'GET',
         '/api/v1/reports/song-requests',
       );
@@ -124,7 +97,7 @@ describe('box <-> fleet server', () => {
 
   it('a revoked box is cut off and cannot come back', { timeout: 60_000 }, async () => {
     const boxId = (await box.status()).fleet?.boxId;
-    await staff.call('POST', `/api/v1/boxes/${boxId}/revoke`, {});
+    await fleet.staff.call('POST', `/api/v1/boxes/${boxId}/revoke`, {});
     const s = await until(async () => {
       const st = await box.status();
       return st.fleet?.link === 'refused' && st;
