@@ -12,8 +12,10 @@ export interface FaultProxyOptions {
   maxCutOffset: number;
   /** Largest cut offset on a blob download (they are long; default `maxCutOffset`). */
   maxBlobCutOffset?: number;
-  /** Chance that one bit of a blob download's body is flipped (per blob connection). */
+  /** Chance that one bit of a blob download's body is flipped (per blob request). */
   flipChance?: number;
+  /** The first this many blob answers get a flipped bit for sure (so every run has some). */
+  flipFirst?: number;
 }
 
 export interface FaultStats {
@@ -36,6 +38,7 @@ export class FaultProxy {
   /** Open connections, each as the function that cuts it where its bytes are now. */
   private readonly live = new Set<() => void>();
   private enabled = true;
+  private blobAnswers = 0;
 
   constructor(private readonly opts: FaultProxyOptions) {}
 
@@ -123,7 +126,8 @@ export class FaultProxy {
       // Bits are flipped only in blob bodies: content must survive a bad byte by its SHA-256.
       // (The control channel and the JSON answers would run over TLS in production, where a
       // flipped bit is a failed connection, which the cuts already cover.)
-      flipAt = blob && r() < (this.opts.flipChance ?? 0) ? Math.floor(r() * max) : -1;
+      const sure = blob && this.blobAnswers++ < (this.opts.flipFirst ?? 0);
+      flipAt = blob && (sure || r() < (this.opts.flipChance ?? 0)) ? Math.floor(r() * max) : -1;
     };
     /** Forwards `chunk` to `to`, or only its bytes up to the cut, then cuts. */
     const forward = (chunk: Buffer, to: Socket): void => {

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -308,4 +309,20 @@ export async function enrolledBox(
     return s.fleet?.link === 'open' && s.library.tracks === (opts.tracks ?? 0) && s;
   }, `box ${opts.name} to enroll and link`);
   return { box, boxId: status.fleet?.boxId as string, code, status };
+}
+
+/**
+ * The box's admitted blobs whose bytes do not hash to their name (a corrupt blob let in), and
+ * how many blobs there are in all.
+ */
+export function badBlobs(box: Pick<BoxProcess, 'dataDir'>): { count: number; bad: string[] } {
+  const dir = path.join(box.dataDir, 'content', 'blobs');
+  const names = readdirSync(dir);
+  const bad = names.filter(
+    (name) =>
+      createHash('sha256')
+        .update(readFileSync(path.join(dir, name)))
+        .digest('hex') !== name,
+  );
+  return { count: names.length, bad };
 }
