@@ -127,7 +127,9 @@ export async function registerCatalogRoutes(app: FleetApp, ctx: FleetContext): P
               staffOf(request).actor,
               signal,
             );
-            return reply.code(created ? 201 : 200).send(response);
+            // Returned, not sent: the answer goes out after withUpload has removed the upload.
+            reply.code(created ? 201 : 200);
+            return response;
           },
         ),
     );
@@ -169,7 +171,8 @@ export async function registerCatalogRoutes(app: FleetApp, ctx: FleetContext): P
               { file: file.path, kind: kind.data, name: name.data },
               staffOf(request).actor,
             );
-            return reply.code(201).send(created);
+            reply.code(201);
+            return created;
           },
         ),
     );
