@@ -1,5 +1,5 @@
 import type { KeyObject } from 'node:crypto';
-import { readdir, readFile, rm, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { verifySignedManifest } from '@jukebox/crypto';
 import { signedManifest, type FleetManifest, type SignedManifest } from '@jukebox/protocol';
@@ -7,9 +7,9 @@ import { z } from 'zod';
 import type { Db } from '../db/index.js';
 import { cachedStatement } from '../db/statements.js';
 import type { Library } from '../library/index.js';
-import { CatalogWriter } from '../library/writer.js';
 import type { Logger } from '../log.js';
 import { BlobIntegrityError, downloadBlob } from './blob-download.js';
+import { collectGarbage, installManifest } from './content-install.js';
 import { FleetError, type FleetClient } from './fleet-client.js';
 
 export type SyncPhase = 'idle' | 'checking' | 'downloading' | 'installing' | 'paused' | 'failed';
@@ -51,12 +51,6 @@ export class ManifestRefused extends Error {
 
 /** Blobs downloaded at once. */
 const PARALLEL_DOWNLOADS = 3;
-
-const IMAGE_TYPES: [RegExp, string][] = [
-  [/^\xff\xd8\xff/, 'image/jpeg'],
-  [/^\x89PNG/, 'image/png'],
-  [/^RIFF....WEBP/s, 'image/webp'],
-];
 
 /**
  * Brings the box's content in line with its newest signed manifest: the manifest is verified
@@ -252,8 +246,19 @@ export class ContentSync {
     const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
     if (failed) throw failed.reason;
     this.update({ phase: 'installing' });
-    await this.install(manifest, signed);
-    await this.collectGarbage(manifest);
+    await installManifest(
+      { db: this.opts.db, library: this.opts.library, blobsDir: this.blobsDir, log: this.opts.log },
+      manifest,
+      signed,
+      this.now(),
+    );
+    this.opts.changed();
+    await collectGarbage(
+      [this.blobsDir, this.partialDir],
+      manifest,
+      this.opts.inUse(),
+      this.opts.log,
+    );
     this.update({
       phase: 'idle',
       manifestVersion: manifest.version,
@@ -298,127 +303,6 @@ export class ContentSync {
         throw err;
       } finally {
         this.aborts.delete(abort);
-      }
-    }
-  }
-
-  /** The library takes the manifest's tracks in one transaction, with the manifest row. */
-  private async install(manifest: FleetManifest, signed: SignedManifest): Promise<void> {
-    const { db, library } = this.opts;
-    // Covers first (files, outside the transaction): the tracks refer to them by id.
-    const covers = new Map<string, string>();
-    for (const g of manifest.graphics.filter((g) => g.kind === 'cover')) {
-      const bytes = await readFile(path.join(this.blobsDir, g.sha256));
-      const mime = IMAGE_TYPES.find(([re]) =>
-        re.test(bytes.subarray(0, 12).toString('latin1')),
-      )?.[1];
-      if (mime === undefined) {
-        this.opts.log.warn(
-          { sha256: g.sha256, name: g.name },
-          'cover is not a JPEG, PNG or WebP; skipped',
-        );
-        continue;
-      }
-      covers.set(g.sha256, await library.covers.put(bytes, mime));
-    }
-    const writer = new CatalogWriter(db);
-    const byCatalogId = cachedStatement<[string], { id: number }>(
-      db,
-      'SELECT id FROM tracks WHERE catalog_id = ?',
-    );
-    const setFleetColumns = db.prepare<
-      [string, string, string, number | null, string | null, number]
-    >(
-      `UPDATE tracks SET catalog_id = ?, content_sha256 = ?, wrapped_key = ?, gain_db = ?,
-         loudness_error = ?, missing = 0 WHERE id = ?`,
-    );
-    writer.batch(() => {
-      const listed = new Set<string>();
-      for (const t of manifest.tracks) {
-        listed.add(t.trackId);
-        const m = t.metadata;
-        const fields = {
-          title: m.title,
-          artist: m.artist,
-          album: m.album ?? null,
-          genre: m.genre ?? null,
-          year: m.year ?? null,
-          trackNo: null,
-          isrc: m.isrc ?? null,
-          explicit: m.explicit,
-          durationMs: m.durationMs,
-        };
-        const file = {
-          path: path.join(this.blobsDir, t.sha256),
-          fileSize: t.size,
-          fileMtimeMs: null,
-          coverId: (m.coverSha256 && covers.get(m.coverSha256)) ?? null,
-        };
-        const existing = byCatalogId.get(t.trackId);
-        const id = existing
-          ? (writer.update(existing.id, { ...fields, ...file }), existing.id)
-          : writer.add(fields, file);
-        // The gain comes with the manifest (measured at ingest); an encrypted file cannot be
-        // measured here, so without one the loudness job is told to leave it alone.
-        setFleetColumns.run(
-          t.trackId,
-          t.sha256,
-          t.wrappedKey,
-          m.gainDb ?? null,
-          m.gainDb === undefined ? 'fleet track delivered without a gain' : null,
-          id,
-        );
-      }
-      const gone = db
-        .prepare<[], { id: number; catalogId: string }>(
-          'SELECT id, catalog_id AS catalogId FROM tracks WHERE catalog_id IS NOT NULL AND missing = 0',
-        )
-        .all()
-        .filter((r) => !listed.has(r.catalogId));
-      const hide = db.prepare<[number]>('UPDATE tracks SET missing = 1 WHERE id = ?');
-      const unindex = db.prepare<[number]>('DELETE FROM track_search WHERE rowid = ?');
-      for (const r of gone) {
-        hide.run(r.id);
-        unindex.run(r.id);
-      }
-      db.prepare(
-        `INSERT OR REPLACE INTO manifests (version, issued_at, expires_at, accepted_at, tracks, graphics, signed)
-         VALUES (?, ?, ?, ?, ?, ?, ?)`,
-      ).run(
-        manifest.version,
-        manifest.issuedAt,
-        manifest.expiresAt,
-        this.now().toISOString(),
-        manifest.tracks.length,
-        manifest.graphics.length,
-        JSON.stringify(signed),
-      );
-    });
-    this.opts.changed();
-    this.opts.log.info(
-      {
-        version: manifest.version,
-        tracks: manifest.tracks.length,
-        graphics: manifest.graphics.length,
-      },
-      'content installed',
-    );
-  }
-
-  /** Deletes blobs and partial downloads the manifest no longer lists, except those in use. */
-  private async collectGarbage(manifest: FleetManifest): Promise<void> {
-    const keep = new Set([
-      ...manifest.tracks.map((t) => t.sha256),
-      ...manifest.graphics.map((g) => g.sha256),
-      ...this.opts.inUse(),
-    ]);
-    for (const dir of [this.blobsDir, this.partialDir]) {
-      const names = await readdir(dir).catch(() => [] as string[]);
-      for (const name of names) {
-        const sha = name.replace(/\.part$/, '');
-        if (keep.has(sha)) continue;
-        await rm(path.join(dir, name), { force: true });
-        this.opts.log.info({ sha256: sha }, 'blob no longer listed; deleted');
       }
     }
   }
