@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { retailConfig } from './retail.js';
 
 /** Where decoded PCM goes. `auto` tries ALSA, then PulseAudio, then falls back to `null`. */
 export const audioSinkConfig = z.discriminatedUnion('kind', [
@@ -197,6 +198,8 @@ export const kioskConfig = z.strictObject({
   money: moneyConfig,
   /** The link to the fleet server: content down, telemetry up. Off without `server`. */
   fleet: fleetLinkConfig,
+  /** The retail CD terminal (`mode: "retail"`): media, disc prices, burners, printing. */
+  retail: retailConfig,
 });
 export type KioskConfig = z.infer<typeof kioskConfig>;
 export type KioskConfigInput = z.input<typeof kioskConfig>;

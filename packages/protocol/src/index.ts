@@ -6,3 +6,4 @@ export * from './config.js';
 export * from './fleet/index.js';
 export * from './fleet-staff.js';
 export * from './operator-api.js';
+export * from './retail.js';

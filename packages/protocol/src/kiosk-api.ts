@@ -8,6 +8,7 @@ import {
   trackSummary,
 } from './library.js';
 import type { ApiResult } from './result.js';
+import { discQuote, discTitle, orderView } from './retail.js';
 import { kioskState, queueEntry } from './state.js';
 
 const id = z.number().int().positive();
@@ -98,6 +99,44 @@ export const kioskMethods = {
     params: z.object({ text: z.string().trim().min(1).max(200) }),
     result: z.object({ id: id, repeated: z.boolean() }),
   },
+  /**
+   * Retail: what a disc of these tracks (in order) costs and whether it fits. Problems are
+   * listed, not thrown, so the UI can show every one of them.
+   */
+  quoteDisc: {
+    params: z.object({ trackIds: z.array(id).max(500) }),
+    result: discQuote,
+  },
+  /**
+   * Retail: orders a disc and pays for it from the credits (coins, notes and redeemed
+   * vouchers). Refused with `insufficient_credits` (nothing spent) when the credits fall short,
+   * and with `bad_request` naming the problem when the disc breaks a limit (99 tracks, the
+   * media's capacity, 4 s per track). A retry with the same `requestId` returns the same order.
+   */
+  placeOrder: {
+    params: z.object({
+      requestId,
+      title: discTitle,
+      trackIds: z.array(id).min(1).max(500),
+      customer: z
+        .object({
+          name: z.string().trim().min(1).max(100).optional(),
+          email: z.email().max(200).optional(),
+        })
+        .optional(),
+    }),
+    result: orderView,
+  },
+  /** Retail: turns a staff-issued voucher code into credits (once). */
+  redeemVoucher: {
+    params: z.object({ code: z.string().trim().min(4).max(32) }),
+    result: z.object({ credits: z.number().int().positive(), balance: z.number().int() }),
+  },
+  /** Retail: one order of this terminal by its tracking number. */
+  getOrder: {
+    params: z.object({ trackingNumber: z.string().trim().min(1).max(32) }),
+    result: orderView,
+  },
   setVolume: {
     params: z.object({ volume: z.number().int().min(0).max(100) }),
     result: z.object({ volume: z.number().int() }),
@@ -163,6 +202,8 @@ export type KioskApi = {
   onEvent(listener: (event: KioskEvent) => void): () => void;
   /** URL of a cover image by id, in whatever scheme this shell serves covers under. */
   coverUrl(coverId: string): string;
+  /** URL of a track's low-quality browsing preview (retail mode), an audio stream. */
+  previewUrl(trackId: number): string;
 };
 
 /** Messages on the browser shell's WebSocket (`/api/v1/ws`). */

@@ -72,6 +72,24 @@ export type LedgerResponse = z.infer<typeof ledgerResponse>;
 export const syncPauseRequest = z.strictObject({ reason: z.string().trim().min(3).max(200) });
 export type SyncPauseRequest = z.infer<typeof syncPauseRequest>;
 
+/** Retail: a voucher a customer redeems once for `credits` (e.g. a free disc). */
+export const issueVoucherRequest = z.strictObject({
+  credits: z.number().int().min(1).max(100_000),
+  staff: operatorStaff,
+  note: z.string().trim().min(1).max(200).optional(),
+});
+export type IssueVoucherRequest = z.infer<typeof issueVoucherRequest>;
+
+export const voucherView = z.object({
+  code: z.string(),
+  credits: z.number().int().positive(),
+  issuedAt: z.string(),
+  staff: z.string(),
+  note: z.string().nullable(),
+  redeemedAt: z.string().nullable(),
+});
+export type VoucherView = z.infer<typeof voucherView>;
+
 /** Error body of the operator API. */
 export const operatorError = z.object({ error: z.string(), code: z.string() });
 export type OperatorError = z.infer<typeof operatorError>;

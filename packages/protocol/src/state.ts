@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { trackSummary } from './library.js';
+import { retailState } from './retail.js';
 
 export const queueEntry = z.object({
   /** Stable id of this queue entry (a song may be queued twice). */
@@ -64,6 +65,8 @@ export const kioskState = z.object({
   /** Seconds of no touch before the UI returns to attract mode. */
   attractAfterSeconds: z.number().int().positive(),
   library: z.object({ tracks: z.number().int().nonnegative() }),
+  /** Disc limits, prices, burners and recent orders on a retail terminal; null on a jukebox. */
+  retail: retailState.nullable(),
 });
 export type KioskState = z.infer<typeof kioskState>;
 

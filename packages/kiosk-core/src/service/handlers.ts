@@ -2,6 +2,8 @@ import { fail, ok } from '@jukebox/protocol';
 import type { KioskHandlers } from './dispatch.js';
 import type { Jukebox } from './jukebox.js';
 
+const notRetail = fail('unavailable', 'this box is a jukebox, not a retail CD terminal');
+
 /** The kiosk API implemented on the jukebox service. Each handler gets parsed params. */
 export function createHandlers(jukebox: Jukebox): KioskHandlers {
   const { library } = jukebox;
@@ -28,5 +30,9 @@ export function createHandlers(jukebox: Jukebox): KioskHandlers {
       return ok(r);
     },
     setVolume: ({ volume }) => ok({ volume: jukebox.setVolume(volume) }),
+    quoteDisc: () => notRetail,
+    placeOrder: () => notRetail,
+    redeemVoucher: () => notRetail,
+    getOrder: () => notRetail,
   };
 }

@@ -215,6 +215,7 @@ export class Jukebox {
       nowPlaying: this.nowPlaying(),
       attractAfterSeconds: this.config.ui.attractAfterSeconds,
       library: { tracks: this.library.trackCount() },
+      retail: null,
     };
   }
 

@@ -7,6 +7,7 @@ import {
   trackId,
   wireTime,
 } from './common.js';
+import { burnEventKind, discTitle, orderTrackData, trackingNumber } from '../retail.js';
 
 /*
  * Telemetry: events a box records durably and uploads until the server acknowledges them.
@@ -99,6 +100,56 @@ export const statusData = z
   });
 export type StatusData = z.infer<typeof statusData>;
 
+/**
+ * An order placed and paid on a retail terminal. The customer's name and email, when given,
+ * go up for staff (receipts, questions); the public tracking page never shows them.
+ */
+export const orderData = z.strictObject({
+  trackingNumber,
+  title: discTitle,
+  tracks: z.array(orderTrackData).min(1).max(99),
+  durationMs: nonNegativeSafeInt,
+  /** Credits paid (one credit is one minor unit on a usual retail money table). */
+  price: credits.nonnegative(),
+  currency: z.string().regex(/^[A-Z]{3}$/),
+  /** Part of the price paid from a voucher. */
+  voucherCredits: credits.nonnegative().optional(),
+  customer: z
+    .strictObject({
+      name: shortText(100).optional(),
+      email: z.email().max(200).optional(),
+    })
+    .optional(),
+  placedAt: wireTime,
+});
+export type OrderData = z.infer<typeof orderData>;
+
+/** A disc burned and verified: the recording record of the seeds' recording database. */
+export const recordingData = z.strictObject({
+  trackingNumber,
+  /** The box's own number of this recording (1, 2, ...). */
+  recordingNumber: positiveSafeInt,
+  /** The customer-specific identifier written into the disc's CD-TEXT. */
+  recordingId: shortText(64),
+  burnerId: shortText(32),
+  /** The medium's serial or disc id where the drive reports one. */
+  mediaSerial: shortText(100).optional(),
+  startedAt: wireTime,
+  finishedAt: wireTime,
+});
+export type RecordingData = z.infer<typeof recordingData>;
+
+/** One event of a burn job (the record's `at` is its time on the box). */
+export const burnEventData = z.strictObject({
+  trackingNumber,
+  kind: burnEventKind,
+  /** 1 for the first try, 2 for the retry on another drive, ... */
+  attempt: positiveSafeInt,
+  burnerId: shortText(32).optional(),
+  detail: shortText(500).optional(),
+});
+export type BurnEventData = z.infer<typeof burnEventData>;
+
 const recordBase = { seq: positiveSafeInt, at: wireTime };
 
 export const telemetryRecord = z.discriminatedUnion('kind', [
@@ -106,6 +157,9 @@ export const telemetryRecord = z.discriminatedUnion('kind', [
   z.strictObject({ ...recordBase, kind: z.literal('ledger'), data: ledgerData }),
   z.strictObject({ ...recordBase, kind: z.literal('song-request'), data: songRequestData }),
   z.strictObject({ ...recordBase, kind: z.literal('status'), data: statusData }),
+  z.strictObject({ ...recordBase, kind: z.literal('order'), data: orderData }),
+  z.strictObject({ ...recordBase, kind: z.literal('recording'), data: recordingData }),
+  z.strictObject({ ...recordBase, kind: z.literal('burn-event'), data: burnEventData }),
 ]);
 export type TelemetryRecord = z.infer<typeof telemetryRecord>;
 export type TelemetryKind = TelemetryRecord['kind'];
