@@ -22,10 +22,12 @@ fi
 # command -> package. ffmpeg: decode, loudness, playback sinks. socat: pseudo-terminal pairs for
 # the serial device simulators. cdrdao + cuetools: CD image checks. chromium: the browser shell
 # and the Playwright e2e suite. espeak-ng + sox: spoken titles and audio checks in the demo
-# catalog. pdftoppm (poppler-utils): PDF checks. rsync: the reference of the content-sync bench. A C++ toolchain builds better-sqlite3.
+# catalog. pdftoppm, pdftotext (poppler-utils), zbarimg (zbar-tools): checks of the printed
+# inserts and labels (page size, text, QR code). rsync: the reference of the content-sync bench. A C++ toolchain builds better-sqlite3.
 declare -A pkg_for=(
   [ffmpeg]=ffmpeg [ffprobe]=ffmpeg [socat]=socat [cdrdao]=cdrdao [cueprint]=cuetools
-  [espeak-ng]=espeak-ng [sox]=sox [pdftoppm]=poppler-utils [rsync]=rsync
+  [espeak-ng]=espeak-ng [sox]=sox [pdftoppm]=poppler-utils [pdftotext]=poppler-utils [zbarimg]=zbar-tools
+  [rsync]=rsync
   [make]=make [g++]=g++ [python3]=python3
 )
 missing=()
