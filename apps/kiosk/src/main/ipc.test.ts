@@ -40,6 +40,7 @@ const state = {
   nowPlaying: null,
   attractAfterSeconds: 60,
   library: { tracks: 0 },
+  retail: null,
 };
 
 function setup(reply: (method: KioskMethod, params: unknown) => ApiResult<unknown>) {

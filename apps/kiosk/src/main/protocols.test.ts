@@ -104,3 +104,78 @@ describe('jukebox-media:// handler', () => {
     expect((await broken(get(`jukebox-media://covers/${id}`))).status).toBe(502);
   });
 });
+
+describe('jukebox-media://previews handler', () => {
+  const core = () => 'http://127.0.0.1:4000';
+  const audio = (status = 200, headers: Record<string, string> = {}) =>
+    new Response(new Uint8Array([79, 103, 103, 83]), {
+      status,
+      headers: { 'content-type': 'audio/ogg', ...headers },
+    });
+
+  it('streams a preview from the core, passing Range on and the range answer back', async () => {
+    const fetchImpl = vi.fn(async (_url: string, _init?: RequestInit) =>
+      audio(206, { 'content-range': 'bytes 0-3/1000', 'content-length': '4' }),
+    );
+    const handle = createMediaHandler(core, fetchImpl as unknown as typeof fetch);
+    const res = await handle(
+      new Request('jukebox-media://previews/42', {
+        headers: { range: 'bytes=0-3', cookie: 'x=1' },
+      }),
+    );
+    expect(res.status).toBe(206);
+    expect(res.headers.get('content-type')).toBe('audio/ogg');
+    expect(res.headers.get('content-range')).toBe('bytes 0-3/1000');
+    expect(res.headers.get('content-length')).toBe('4');
+    expect(res.headers.get('content-security-policy')).toBe(CONTENT_SECURITY_POLICY);
+    expect(new Uint8Array(await res.arrayBuffer())).toEqual(new Uint8Array([79, 103, 103, 83]));
+    expect(fetchImpl).toHaveBeenCalledWith('http://127.0.0.1:4000/media/previews/42', {
+      method: 'GET',
+      headers: { range: 'bytes=0-3' },
+    });
+  });
+
+  it('asks without Range when the page sent none', async () => {
+    const fetchImpl = vi.fn(async (_url: string, _init?: RequestInit) => audio());
+    const handle = createMediaHandler(core, fetchImpl as unknown as typeof fetch);
+    const res = await handle(get('jukebox-media://previews/7'));
+    expect(res.status).toBe(200);
+    expect(fetchImpl.mock.calls[0]![1]).toEqual({ method: 'GET', headers: {} });
+  });
+
+  it('refuses ids that are not positive integers without calling the core', async () => {
+    const fetchImpl = vi.fn(async () => audio());
+    const handle = createMediaHandler(core, fetchImpl);
+    for (const bad of ['0', '-1', '01', '1.5', 'abc', '1%2F2', '..%2f1', '99999999999999999', '']) {
+      expect((await handle(get(`jukebox-media://previews/${bad}`))).status, bad).toBe(404);
+    }
+    expect((await handle(get('jukebox-media://previews/1?x=1'))).status).toBe(404);
+    expect((await handle(get('jukebox-media://previews/1/2'))).status).toBe(404);
+    expect(
+      (await handle(new Request('jukebox-media://previews/1', { method: 'POST', body: 'x' })))
+        .status,
+    ).toBe(405);
+    expect(fetchImpl).not.toHaveBeenCalled();
+    expect(
+      (await createMediaHandler(() => null, fetchImpl)(get('jukebox-media://previews/1'))).status,
+    ).toBe(503);
+  });
+
+  it('passes on neither non-audio replies nor core errors', async () => {
+    const html = createMediaHandler(
+      core,
+      async () => new Response('<script>', { headers: { 'content-type': 'text/html' } }),
+    );
+    expect((await html(get('jukebox-media://previews/1'))).status).toBe(502);
+    const missing = createMediaHandler(core, async () => new Response('no', { status: 404 }));
+    expect((await missing(get('jukebox-media://previews/1'))).status).toBe(404);
+    const failing = createMediaHandler(core, async () => new Response('no', { status: 500 }));
+    expect((await failing(get('jukebox-media://previews/1'))).status).toBe(502);
+    const range = createMediaHandler(core, async () => new Response('', { status: 416 }));
+    expect((await range(get('jukebox-media://previews/1'))).status).toBe(416);
+    const broken = createMediaHandler(core, async () => {
+      throw new Error('ECONNREFUSED');
+    });
+    expect((await broken(get('jukebox-media://previews/1'))).status).toBe(502);
+  });
+});

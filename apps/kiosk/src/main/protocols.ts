@@ -6,7 +6,9 @@ import {
   APP_SCHEME,
   COVER_ID_PATTERN,
   MEDIA_COVERS_HOST,
+  MEDIA_PREVIEWS_HOST,
   MEDIA_SCHEME,
+  TRACK_ID_PATTERN,
 } from '../shared/schemes.js';
 import { CONTENT_SECURITY_POLICY } from './security.js';
 
@@ -35,7 +37,9 @@ const CONTENT_TYPES: Record<string, string> = {
 export function registerPrivilegedSchemes(protocol: Protocol): void {
   protocol.registerSchemesAsPrivileged([
     { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
-    { scheme: MEDIA_SCHEME, privileges: { standard: true, secure: true } },
+    // `stream`: an <audio> element may only play a custom scheme's response as it arrives
+    // (and seek with Range) when the scheme is registered as a stream.
+    { scheme: MEDIA_SCHEME, privileges: { standard: true, secure: true, stream: true } },
   ]);
 }
 
@@ -93,28 +97,78 @@ export function createAppHandler(rendererDir: string): (request: Request) => Pro
   };
 }
 
+/** The core path a media URL maps to, or null when the URL is not one the page may ask for. */
+function corePath(url: URL): { path: string; kind: 'cover' | 'preview' } | null {
+  if (url.search !== '') return null;
+  const id = url.pathname.slice(1);
+  if (url.hostname === MEDIA_COVERS_HOST && COVER_ID_PATTERN.test(id)) {
+    return { path: `/media/covers/${id}`, kind: 'cover' };
+  }
+  if (
+    url.hostname === MEDIA_PREVIEWS_HOST &&
+    TRACK_ID_PATTERN.test(id) &&
+    Number.isSafeInteger(Number(id))
+  ) {
+    return { path: `/media/previews/${id}`, kind: 'preview' };
+  }
+  return null;
+}
+
+/** Range answers pass these through, so the audio element can seek and knows the length. */
+const PREVIEW_HEADERS = ['content-length', 'content-range', 'accept-ranges'];
+
+/** A preview streamed on as it arrives (a long preview must not wait for its last byte). */
+function previewResponse(upstream: Response, type: string): Response {
+  const res = respond(upstream.status, upstream.body, type);
+  for (const name of PREVIEW_HEADERS) {
+    const value = upstream.headers.get(name);
+    if (value !== null) res.headers.set(name, value);
+  }
+  return res;
+}
+
 /**
- * Serves `jukebox-media://covers/<id>` by fetching `<core>/media/covers/<id>`. Only 64-hex ids
- * pass, so the page cannot use the proxy to reach any other path of the core.
+ * Serves `jukebox-media://covers/<id>` from `<core>/media/covers/<id>` and
+ * `jukebox-media://previews/<trackId>` from `<core>/media/previews/<trackId>`. Only 64-hex
+ * cover ids and positive integer track ids pass, so the page cannot use the proxy to reach any
+ * other path of the core; only image (covers) and audio (previews) replies are passed on.
  */
 export function createMediaHandler(
   getCoreUrl: () => string | null,
   fetchImpl: typeof fetch = fetch,
 ): (request: Request) => Promise<Response> {
   return async (request) => {
-    const url = new URL(request.url);
-    const id = url.pathname.slice(1);
-    if (url.hostname !== MEDIA_COVERS_HOST || !COVER_ID_PATTERN.test(id) || url.search !== '') {
-      return respond(404);
-    }
+    const target = corePath(new URL(request.url));
+    if (target === null) return respond(404);
+    if (request.method !== 'GET' && request.method !== 'HEAD') return respond(405);
     const core = getCoreUrl();
     if (core === null) return respond(503);
     try {
-      const upstream = await fetchImpl(`${core}/media/covers/${id}`);
-      if (!upstream.ok) return respond(upstream.status === 404 ? 404 : 502);
+      if (target.kind === 'cover') {
+        const upstream = await fetchImpl(`${core}${target.path}`);
+        if (!upstream.ok) return respond(upstream.status === 404 ? 404 : 502);
+        const type = upstream.headers.get('content-type') ?? 'application/octet-stream';
+        if (!type.startsWith('image/')) return respond(502);
+        return respond(200, await upstream.arrayBuffer(), type);
+      }
+      // Only the Range header goes along: the page's other headers are none of the core's
+      // business.
+      const range = request.headers.get('range');
+      const upstream = await fetchImpl(`${core}${target.path}`, {
+        method: request.method,
+        headers: range === null ? {} : { range },
+      });
+      if (upstream.status === 416) return respond(416);
+      if (upstream.status !== 200 && upstream.status !== 206) {
+        await upstream.body?.cancel();
+        return respond(upstream.status === 404 ? 404 : 502);
+      }
       const type = upstream.headers.get('content-type') ?? 'application/octet-stream';
-      if (!type.startsWith('image/')) return respond(502);
-      return respond(200, await upstream.arrayBuffer(), type);
+      if (!type.startsWith('audio/')) {
+        await upstream.body?.cancel();
+        return respond(502);
+      }
+      return previewResponse(upstream, type);
     } catch {
       return respond(502);
     }

@@ -104,7 +104,8 @@ describe('session hardening', () => {
       },
     });
     expect(CONTENT_SECURITY_POLICY).toBe(
-      "default-src 'self'; script-src 'self'; img-src 'self' jukebox-media:; connect-src 'self'; " +
+      "default-src 'self'; script-src 'self'; img-src 'self' jukebox-media:; " +
+        "media-src 'self' jukebox-media:; connect-src 'self'; " +
         "object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
     );
   });

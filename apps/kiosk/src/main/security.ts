@@ -2,13 +2,15 @@ import type { App, Session, WebContents } from 'electron';
 import { isAppUrl } from '../shared/schemes.js';
 
 /**
- * The page may load code and data only from the app itself and images from the cover scheme.
- * No inline script, no eval, no plugins, no framing, no `<base>` rewrites.
+ * The page may load code and data only from the app itself, and images (covers) and audio
+ * (retail previews) from the media scheme. No inline script, no eval, no plugins, no framing,
+ * no `<base>` rewrites.
  */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
   "script-src 'self'",
   "img-src 'self' jukebox-media:",
+  "media-src 'self' jukebox-media:",
   "connect-src 'self'",
   "object-src 'none'",
   "base-uri 'none'",

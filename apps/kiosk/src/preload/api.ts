@@ -10,11 +10,11 @@ import {
 } from '@jukebox/protocol';
 import type { IpcRenderer, IpcRendererEvent } from 'electron';
 import { KIOSK_EVENT_CHANNEL, kioskChannel } from '../shared/channels.js';
-import { coverUrl } from '../shared/schemes.js';
+import { coverUrl, previewUrl } from '../shared/schemes.js';
 
 /**
  * Builds the object the page sees as `window.jukebox`: one named function per kiosk method,
- * `onEvent` and `coverUrl`, and nothing else (STYLE.md item 4). The channel of each method is
+ * `onEvent`, `coverUrl` and `previewUrl`, and nothing else (STYLE.md item 4). The channel of each method is
  * fixed here, so the page can never pick a channel; `ipcRenderer` itself never leaves this file.
  */
 export function createKioskApi(ipcRenderer: IpcRenderer): KioskApi {
@@ -43,6 +43,10 @@ export function createKioskApi(ipcRenderer: IpcRenderer): KioskApi {
     getAttractCovers: (params) => invoke('getAttractCovers', params),
     enqueue: (params) => invoke('enqueue', params),
     requestSong: (params) => invoke('requestSong', params),
+    quoteDisc: (params) => invoke('quoteDisc', params),
+    placeOrder: (params) => invoke('placeOrder', params),
+    redeemVoucher: (params) => invoke('redeemVoucher', params),
+    getOrder: (params) => invoke('getOrder', params),
     setVolume: (params) => invoke('setVolume', params),
     onEvent: (listener: (event: KioskEvent) => void) => {
       // The IpcRendererEvent carries `sender` (ipcRenderer): it must never reach the page.
@@ -56,5 +60,6 @@ export function createKioskApi(ipcRenderer: IpcRenderer): KioskApi {
       };
     },
     coverUrl: (coverId: string) => coverUrl(coverId),
+    previewUrl: (trackId: number) => previewUrl(trackId),
   } satisfies KioskApi;
 }

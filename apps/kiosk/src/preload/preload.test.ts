@@ -45,10 +45,10 @@ beforeEach(() => {
 });
 
 describe('preload', () => {
-  it('exposes exactly the kiosk methods, onEvent and coverUrl, as functions', () => {
+  it('exposes exactly the kiosk methods, onEvent, coverUrl and previewUrl, as functions', () => {
     expect([...fake.exposed.keys()]).toEqual(['jukebox']);
     const keys = Object.keys(api()).sort();
-    expect(keys).toEqual([...kioskMethodNames, 'onEvent', 'coverUrl'].sort());
+    expect(keys).toEqual([...kioskMethodNames, 'onEvent', 'coverUrl', 'previewUrl'].sort());
     for (const key of keys) expect(typeof api()[key], key).toBe('function');
     expect(keys).not.toContain('invoke');
     expect(keys).not.toContain('ipcRenderer');
@@ -87,5 +87,19 @@ describe('preload', () => {
   it('builds cover URLs under the media scheme', () => {
     const id = 'f'.repeat(64);
     expect(api().coverUrl!(id)).toBe(`jukebox-media://covers/${id}`);
+  });
+
+  it('builds preview URLs under the media scheme, which main proxies to the core', () => {
+    expect(api().previewUrl!(42)).toBe('jukebox-media://previews/42');
+  });
+
+  it('binds the retail methods to their channels with the params as given', async () => {
+    const order = { requestId: 'req-12345678', title: 'My Mix', trackIds: [3, 3, 9] };
+    await api().placeOrder!(order);
+    expect(fake.ipcRenderer.invoke).toHaveBeenLastCalledWith('kiosk:placeOrder', order);
+    await api().redeemVoucher!({ code: 'GIFT-1234' });
+    expect(fake.ipcRenderer.invoke).toHaveBeenLastCalledWith('kiosk:redeemVoucher', {
+      code: 'GIFT-1234',
+    });
   });
 });

@@ -30,6 +30,7 @@ export class FakeApi {
         };
       }
       if (prop === 'coverUrl') return (id: string) => `/media/covers/${id}`;
+      if (prop === 'previewUrl') return (id: number) => `/media/previews/${id}`;
       const method = prop as KioskMethod;
       return (params: unknown) => {
         this.calls.push({ method, params });

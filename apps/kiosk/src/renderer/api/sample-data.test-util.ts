@@ -32,6 +32,7 @@ export function sampleState(overrides: Partial<KioskState> = {}): KioskState {
     nowPlaying: null,
     attractAfterSeconds: 60,
     library: { tracks: 10 },
+    retail: null,
     ...overrides,
   };
 }

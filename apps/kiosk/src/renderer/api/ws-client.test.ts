@@ -189,6 +189,10 @@ describe('createWsKioskApi', () => {
     expect(api.coverUrl('ab12')).toBe('/media/covers/ab12');
   });
 
+  it('builds preview URLs under /media/previews on the core origin', () => {
+    expect(api.previewUrl(42)).toBe('/media/previews/42');
+  });
+
   it('stops reconnecting after dispose', () => {
     latest().open();
     api.dispose();

@@ -38,6 +38,8 @@ export interface WsClientOptions {
   requestTimeoutMs?: number;
   /** Prefix of cover URLs; the browser shell serves covers under `/media/covers/`. */
   coverBaseUrl?: string;
+  /** Prefix of preview URLs; the core streams retail previews under `/media/previews/`. */
+  previewBaseUrl?: string;
 }
 
 /** A KioskApi over WebSocket, plus what only the browser transport has. */
@@ -75,6 +77,7 @@ export function createWsKioskApi(options: WsClientOptions): WsKioskApi {
   const maxBackoffMs = options.maxBackoffMs ?? 10_000;
   const requestTimeoutMs = options.requestTimeoutMs ?? 15_000;
   const coverBaseUrl = options.coverBaseUrl ?? '/media/covers/';
+  const previewBaseUrl = options.previewBaseUrl ?? '/media/previews/';
 
   const eventListeners = new Set<(event: KioskEvent) => void>();
   const statusListeners = new Set<(status: ConnectionStatus) => void>();
@@ -245,6 +248,7 @@ export function createWsKioskApi(options: WsClientOptions): WsKioskApi {
       return () => eventListeners.delete(listener);
     },
     coverUrl: (coverId) => `${coverBaseUrl}${encodeURIComponent(coverId)}`,
+    previewUrl: (trackId) => `${previewBaseUrl}${encodeURIComponent(String(trackId))}`,
     connectionStatus: () => status,
     onConnectionChange(listener) {
       statusListeners.add(listener);
