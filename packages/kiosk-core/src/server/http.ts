@@ -1,4 +1,4 @@
-import { createReadStream, existsSync } from 'node:fs';
+import { createReadStream, existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import fastifyStatic from '@fastify/static';
 import fastifyWebsocket from '@fastify/websocket';
@@ -89,6 +89,24 @@ export async function createHttpServer(opts: HttpOptions) {
     return reply.send(createReadStream(file));
   });
 
+  // Retail browsing previews: a short low-quality clip, cut on first request (retail/previews.ts).
+  app.get<{ Params: { id: string } }>('/media/previews/:id', async (req, reply) => {
+    const retail = jukebox.retail;
+    if (retail === null) return reply.code(404).send({ error: 'previews are a retail feature' });
+    if (!/^[1-9][0-9]{0,15}$/.test(req.params.id)) {
+      return reply.code(400).send({ error: 'a preview id is a track id (a positive integer)' });
+    }
+    let file: string | null;
+    try {
+      file = await retail.previewFile(Number(req.params.id));
+    } catch (err) {
+      log.warn({ err, trackId: req.params.id }, 'could not cut a preview');
+      return reply.code(500).send({ error: 'the preview could not be made' });
+    }
+    if (file === null) return reply.code(404).send({ error: 'no such track' });
+    return sendFileWithRange(reply, file, req.headers.range, 'audio/ogg');
+  });
+
   app.register(async (scope) => {
     scope.get('/api/v1/ws', { websocket: true }, (socket, req) => {
       if (!isAllowedOrigin(req.headers.origin, req.headers.host)) {
@@ -118,4 +136,40 @@ export async function createHttpServer(opts: HttpOptions) {
     );
   }
   return app;
+}
+
+/**
+ * Sends a file, honouring one `Range: bytes=a-b` request (audio elements seek with it) and
+ * answering 416 to a range outside the file.
+ */
+function sendFileWithRange(
+  reply: FastifyReply,
+  file: string,
+  range: string | undefined,
+  type: string,
+): FastifyReply {
+  const size = statSync(file).size;
+  reply.type(type).header('accept-ranges', 'bytes').header('cache-control', 'no-cache');
+  const m = range === undefined ? null : /^bytes=(\d*)-(\d*)$/.exec(range.trim());
+  if (m === null || (m[1] === '' && m[2] === '')) {
+    reply.header('content-length', String(size));
+    return reply.send(createReadStream(file));
+  }
+  let start: number;
+  let end: number;
+  if (m[1] === '') {
+    start = Math.max(0, size - Number(m[2]));
+    end = size - 1;
+  } else {
+    start = Number(m[1]);
+    end = m[2] === '' ? size - 1 : Math.min(size - 1, Number(m[2]));
+  }
+  if (start >= size || start > end) {
+    return reply.code(416).header('content-range', `bytes */${size}`).send();
+  }
+  return reply
+    .code(206)
+    .header('content-range', `bytes ${start}-${end}/${size}`)
+    .header('content-length', String(end - start + 1))
+    .send(createReadStream(file, { start, end }));
 }

@@ -30,9 +30,10 @@ export function createHandlers(jukebox: Jukebox): KioskHandlers {
       return ok(r);
     },
     setVolume: ({ volume }) => ok({ volume: jukebox.setVolume(volume) }),
-    quoteDisc: () => notRetail,
-    placeOrder: () => notRetail,
-    redeemVoucher: () => notRetail,
-    getOrder: () => notRetail,
+    quoteDisc: ({ trackIds }) =>
+      jukebox.retail === null ? notRetail : ok(jukebox.retail.orders.quote(trackIds)),
+    placeOrder: (p) => jukebox.retail?.place(p) ?? notRetail,
+    redeemVoucher: ({ code }) => jukebox.retail?.redeem(code) ?? notRetail,
+    getOrder: ({ trackingNumber }) => jukebox.retail?.order(trackingNumber) ?? notRetail,
   };
 }

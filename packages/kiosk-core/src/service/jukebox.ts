@@ -15,6 +15,7 @@ import type { CreditLedger, MoneyService, PaidQueue } from '../money/index.js';
 import { interruptedReason, type PlayLog } from '../plays/index.js';
 import { STOPPED_REASON, type PlayItem, type Player, type TrackEnd } from '../player/index.js';
 import type { QueueStore } from '../queue/index.js';
+import type { RetailService } from '../retail/service.js';
 import type { FleetLinkStatus } from '../sync/agent.js';
 import type { ContentKeys } from '../sync/content-keys.js';
 import type { SongRequests, TelemetryOutbox } from '../telemetry/index.js';
@@ -92,6 +93,8 @@ export class Jukebox {
   }
 
   private readonly fatalListeners: ((err: Error) => void)[] = [];
+  /** The retail CD terminal's part, on a box in retail mode (set once at start). */
+  retail: RetailService | null = null;
   private closed = false;
 
   /**
@@ -215,7 +218,7 @@ export class Jukebox {
       nowPlaying: this.nowPlaying(),
       attractAfterSeconds: this.config.ui.attractAfterSeconds,
       library: { tracks: this.library.trackCount() },
-      retail: null,
+      retail: this.retail?.state() ?? null,
     };
   }
 

@@ -53,7 +53,8 @@ export class SyncAgent {
   private closed = false;
   private state: FleetLinkStatus['link'] = 'enrolling';
   private detail: string | null = null;
-  private pendingPause: string | null = null;
+  /** Who holds downloads paused, and why (the operator, a CD burn). */
+  private readonly pauses = new Map<string, string>();
   private syncRetry: NodeJS.Timeout | null = null;
   private syncFailures = 0;
 
@@ -69,15 +70,26 @@ export class SyncAgent {
     };
   }
 
-  /** Pauses content downloads (e.g. while a CD burns); telemetry keeps flowing. */
-  pauseDownloads(reason: string): void {
-    this.pendingPause = reason;
+  /**
+   * Pauses content downloads (e.g. while a CD burns); telemetry keeps flowing. Each `holder`
+   * (the operator, the burn station) pauses and resumes for itself: downloads go on only when
+   * no holder is left, so a burn ending cannot undo the operator's pause, nor the other way.
+   */
+  pauseDownloads(reason: string, holder = 'operator'): void {
+    this.pauses.set(holder, reason);
     this.content?.pause(reason);
   }
 
-  resumeDownloads(): void {
-    this.pendingPause = null;
-    this.content?.resume();
+  resumeDownloads(holder = 'operator'): void {
+    this.pauses.delete(holder);
+    const still = [...this.pauses.values()].at(-1);
+    if (still === undefined) this.content?.resume();
+    else this.content?.pause(still);
+  }
+
+  /** True while some holder keeps downloads paused. */
+  downloadsPaused(): boolean {
+    return this.pauses.size > 0;
   }
 
   /** Starts in the background; never throws. */
@@ -179,7 +191,8 @@ export class SyncAgent {
       },
     });
     content.onProgress(() => this.opts.changed());
-    if (this.pendingPause !== null) content.pause(this.pendingPause);
+    const pause = [...this.pauses.values()].at(-1);
+    if (pause !== undefined) content.pause(pause);
     this.content = content;
 
     const channel = new ControlChannel({
@@ -298,12 +311,19 @@ export class SyncAgent {
   }
 }
 
-/** Blobs of songs queued or playing: the garbage collector must leave them. */
+/**
+ * Blobs of songs queued or playing, and of discs still to burn: the garbage collector must
+ * leave them.
+ */
 function blobsInUse(db: Db): Set<string> {
   const rows = cachedStatement<[], { sha: string }>(
     db,
     `SELECT DISTINCT t.content_sha256 AS sha FROM queue q JOIN tracks t ON t.id = q.track_id
-     WHERE q.state IN ('queued', 'playing') AND t.content_sha256 IS NOT NULL`,
+     WHERE q.state IN ('queued', 'playing') AND t.content_sha256 IS NOT NULL
+     UNION
+     SELECT t.content_sha256 FROM retail_order_tracks r
+       JOIN burn_jobs j ON j.order_id = r.order_id JOIN tracks t ON t.id = r.track_id
+     WHERE j.state IN ('queued', 'running') AND t.content_sha256 IS NOT NULL`,
   ).all();
   return new Set(rows.map((r) => r.sha));
 }

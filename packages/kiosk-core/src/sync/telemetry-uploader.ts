@@ -49,19 +49,14 @@ export function toWireRecord(row: TelemetryRecord): WireRecord {
   const base = { seq: row.seq, at: row.at };
   switch (row.kind) {
     case 'play': {
-      const isrc = typeof d.isrc === 'string' ? d.isrc.replace(/-/g, '').toUpperCase() : '';
-      const catalogId = optionalText(d.catalogId, 64);
       return {
         ...base,
         kind: 'play',
         data: compact({
           playSeq: Number(d.playSeq),
-          catalogId:
-            catalogId !== undefined && /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/.test(catalogId)
-              ? catalogId
-              : undefined,
+          catalogId: wireCatalogId(d.catalogId),
           localTrackId: Number(d.trackId),
-          isrc: /^[A-Z]{2}[A-Z0-9]{3}[0-9]{7}$/.test(isrc) ? isrc : undefined,
+          isrc: wireIsrc(d.isrc),
           title: text(d.title, 300, 'Unknown title'),
           artist: text(d.artist, 300, 'Unknown artist'),
           startedAt: String(d.startedAt),
@@ -104,7 +99,42 @@ export function toWireRecord(row: TelemetryRecord): WireRecord {
         kind: 'status',
         data: d as WireRecord['data'] & { software: string },
       } as WireRecord;
+    case 'order': {
+      // Track titles and ISRCs come from the library, which no wire schema bounded.
+      const tracks = Array.isArray(d.tracks) ? (d.tracks as Record<string, unknown>[]) : [];
+      return {
+        ...base,
+        kind: 'order',
+        data: {
+          ...(d as Extract<WireRecord, { kind: 'order' }>['data']),
+          tracks: tracks.map((t) =>
+            compact({
+              localTrackId: Number(t.localTrackId),
+              catalogId: wireCatalogId(t.catalogId),
+              isrc: wireIsrc(t.isrc),
+              title: text(t.title, 300, 'Unknown title'),
+              artist: text(t.artist, 300, 'Unknown artist'),
+              durationMs: Math.max(0, Math.round(Number(t.durationMs) || 0)),
+            }),
+          ),
+        },
+      };
+    }
+    // Written by the retail code from bounded values (see retail/jobs.ts).
+    case 'recording':
+    case 'burn-event':
+      return { ...base, kind: row.kind, data: d } as WireRecord;
   }
+}
+
+function wireIsrc(value: unknown): string | undefined {
+  const isrc = typeof value === 'string' ? value.replace(/-/g, '').toUpperCase() : '';
+  return /^[A-Z]{2}[A-Z0-9]{3}[0-9]{7}$/.test(isrc) ? isrc : undefined;
+}
+
+function wireCatalogId(value: unknown): string | undefined {
+  const id = optionalText(value, 64);
+  return id !== undefined && /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/.test(id) ? id : undefined;
 }
 
 /**

@@ -1,7 +1,8 @@
 import type { Db } from '../db/index.js';
 import { cachedStatement } from '../db/statements.js';
 
-export type TelemetryKind = 'play' | 'ledger' | 'song-request' | 'status';
+export type TelemetryKind =
+  'play' | 'ledger' | 'song-request' | 'status' | 'order' | 'recording' | 'burn-event';
 
 /** One record as it goes up: the per-box seq, when, what, and its JSON data. */
 export interface TelemetryRecord {
@@ -87,11 +88,23 @@ export class TelemetryOutbox {
 
   /** Adds a status snapshot (versions, disk, last sync), reported like any other record. */
   recordStatus(data: Record<string, unknown>): number {
-    const row = cachedStatement<[string, string], { seq: number }>(
+    return this.append('status', data);
+  }
+
+  /**
+   * Adds a record written by code rather than by a trigger (status, retail orders, burn
+   * events). Call it inside the transaction of the fact it reports.
+   */
+  append(
+    kind: TelemetryKind,
+    data: Record<string, unknown>,
+    at: string = this.now().toISOString(),
+  ): number {
+    const row = cachedStatement<[string, string, string], { seq: number }>(
       this.db,
-      "INSERT INTO telemetry_outbox (at, kind, data) VALUES (?, 'status', ?) RETURNING seq",
-    ).get(this.now().toISOString(), JSON.stringify(data));
-    if (!row) throw new Error('status insert returned no row');
+      'INSERT INTO telemetry_outbox (at, kind, data) VALUES (?, ?, ?) RETURNING seq',
+    ).get(at, kind, JSON.stringify(data));
+    if (!row) throw new Error(`${kind} record insert returned no row`);
     return row.seq;
   }
 }
