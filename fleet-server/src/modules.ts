@@ -6,6 +6,7 @@ import type { FleetModule } from './context.js';
 import { fleetRoutesModule } from './fleet-routes/http.js';
 import { healthModule } from './health.js';
 import { openApiModule } from './openapi.js';
+import { retailModule } from './retail/http.js';
 import { staffModule } from './staff/http.js';
 
 /**
@@ -23,4 +24,5 @@ export const fleetModules: readonly FleetModule[] = [
   auditModule,
   boxLinkModule,
   contentModule,
+  retailModule,
 ];

@@ -2,6 +2,7 @@ import type { Insertable, Transaction } from 'kysely';
 import { encodeJson } from '@jukebox/db';
 import type { TelemetryRecord } from '@jukebox/protocol';
 import type { FleetDatabase } from '../db/schema.js';
+import { deriveRetail } from '../retail/derive.js';
 import { normalizeRequestText, playTrackKey } from './normalize.js';
 import type { PlayCountsTable, SongRequestCountsTable } from './schema.js';
 
@@ -11,8 +12,8 @@ const ms = (iso: string) => Date.parse(iso);
 
 /**
  * Writes what telemetry records mean (plays, play counts, ledger rows, song requests and their
- * counts, the last status) in the caller's transaction. Called with the records that were
- * newly stored only, so each record counts exactly once.
+ * counts, the last status; retail orders in retail/derive.ts) in the caller's transaction.
+ * Called with the records that were newly stored only, so each record counts exactly once.
  */
 export async function deriveFromRecords(
   trx: Transaction<FleetDatabase>,
@@ -42,6 +43,7 @@ export async function deriveFromRecords(
   if (plays.length) await writePlays(trx, boxId, plays);
   if (ledger.length) await writeLedger(trx, boxId, ledger);
   if (requests.length) await writeSongRequests(trx, boxId, requests);
+  await deriveRetail(trx, boxId, records);
   if (status) {
     const at = ms(status.at);
     await trx

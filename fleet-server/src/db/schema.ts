@@ -1,6 +1,7 @@
 import type { Generated, Insertable, Selectable } from 'kysely';
 import type { BoxLinkTables } from '../box-link/schema.js';
 import type { ContentTables } from '../content/schema.js';
+import type { RetailTables } from '../retail/schema.js';
 
 /*
  * Kysely table types of the fleet database, one interface per table, named as in SQL.
@@ -78,8 +79,8 @@ export interface AuditLogTable {
   remote_address: string | null;
 }
 
-/** Every table: the foundation's below, the box link's and the content side's from their modules. */
-export interface FleetDatabase extends BoxLinkTables, ContentTables {
+/** Every table: the foundation's below, the others from their modules. */
+export interface FleetDatabase extends BoxLinkTables, ContentTables, RetailTables {
   staff_users: StaffUsersTable;
   staff_user_roles: StaffUserRolesTable;
   staff_sessions: StaffSessionsTable;

@@ -4,6 +4,7 @@ import { migration0002RoutesAndBoxes } from './0002_routes_and_boxes.js';
 import { migration0003AuditLog } from './0003_audit_log.js';
 import { migration0004BoxLink } from './0004_box_link.js';
 import { migration0005Content } from './0005_content.js';
+import { migration0006Retail } from './0006_retail.js';
 
 /**
  * Every migration of the fleet database, by name. Append new ones with the next number
@@ -15,4 +16,5 @@ export const fleetMigrations: MigrationSet = {
   '0003_audit_log': migration0003AuditLog,
   '0004_box_link': migration0004BoxLink,
   '0005_content': migration0005Content,
+  '0006_retail': migration0006Retail,
 };
