@@ -30,3 +30,4 @@ export {
   type CountOptions,
 } from './decode.js';
 export * from './ingest/index.js';
+export * from './cd/index.js';
