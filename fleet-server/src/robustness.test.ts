@@ -25,6 +25,10 @@ for (const target of testDatabaseTargets()) {
         'GET /api/v1/boxes',
         'GET /healthz',
         'GET /metrics',
+        'GET /orders/{trackingNumber}',
+        'GET /api/v1/public/orders/{trackingNumber}',
+        'GET /api/v1/retail/orders',
+        'GET /api/v1/retail/orders/{trackingNumber}',
       ]) {
         expect(ids).toContain(id);
       }
