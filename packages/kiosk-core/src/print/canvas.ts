@@ -16,6 +16,14 @@ export const PAPER = {
 } as const satisfies Record<string, PageSize>;
 export type Paper = keyof typeof PAPER;
 
+/** A rectangle in mm, from the page's top-left corner. */
+export interface Box {
+  x: number;
+  y: number;
+  widthMm: number;
+  heightMm: number;
+}
+
 /** Width in mm of `text` set in `role` at `sizePt`. */
 export type Measure = (text: string, role: FontRole, sizePt: number) => number;
 

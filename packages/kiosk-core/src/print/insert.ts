@@ -1,4 +1,12 @@
-import { Canvas, PAPER, cropMarks, lineHeightMm, type Paper } from './canvas.js';
+import {
+  Canvas,
+  PAPER,
+  cropMarks,
+  lineHeightMm,
+  type Box,
+  type PageSize,
+  type Paper,
+} from './canvas.js';
 import {
   formatDuration,
   formatPlacedAt,
@@ -36,23 +44,64 @@ const GREY = '#555555';
  */
 export async function renderInsert(input: PrintableDisc, options: InsertOptions): Promise<Buffer> {
   const disc = parsePrintableDisc(input);
-  const page = PAPER[options.paper];
-  const c = new Canvas(page, loadPrintFonts(options.fontDir), {
+  const layout = insertLayout(options.paper);
+  const c = new Canvas(layout.page, loadPrintFonts(options.fontDir), {
     title: `${disc.title} (insert ${disc.trackingNumber})`,
     author: disc.shopName,
   });
-  const { front, tray, gapMm } = INSERT;
-  const top = (page.heightMm - front.heightMm - gapMm - tray.heightMm) / 2;
-  const frontX = (page.widthMm - front.widthMm) / 2;
-  const trayX = (page.widthMm - tray.widthMm) / 2;
-  const trayY = top + front.heightMm + gapMm;
-
-  drawFront(c, disc, frontX, top);
-  cropMarks(c, frontX, top, front.widthMm, front.heightMm);
-  drawTrayCard(c, disc, trayX, trayY);
-  cropMarks(c, trayX, trayY, tray.widthMm, tray.heightMm);
-  foldMarks(c, trayX, trayY);
+  const { front, tray } = layout;
+  drawFront(c, disc, front.x, front.y);
+  cropMarks(c, front.x, front.y, front.widthMm, front.heightMm);
+  drawTrayCard(c, disc, layout);
+  cropMarks(c, tray.x, tray.y, tray.widthMm, tray.heightMm);
+  foldMarks(c, tray.x, tray.y);
   return c.finish();
+}
+
+/** Where the parts of the insert sit on a sheet, in mm. */
+export interface InsertLayout {
+  page: PageSize;
+  /** Trim box of the front. */
+  front: Box;
+  /** Trim box of the tray card, spines included. */
+  tray: Box;
+  /** The tray card's back panel inside its margins (between the spines). */
+  back: Box;
+  /** The QR code's square on the back panel. */
+  qr: Box;
+}
+
+const TRAY_MARGIN_MM = 5;
+const TRAY_QR_MM = 22;
+
+/** The insert's geometry on `paper`: both parts centred across, the pair centred down. */
+export function insertLayout(paper: Paper): InsertLayout {
+  const page = PAPER[paper];
+  const { front, tray, gapMm, spineMm } = INSERT;
+  const top = (page.heightMm - front.heightMm - gapMm - tray.heightMm) / 2;
+  const trayBox = {
+    x: (page.widthMm - tray.widthMm) / 2,
+    y: top + front.heightMm + gapMm,
+    ...tray,
+  };
+  const back = {
+    x: trayBox.x + spineMm + TRAY_MARGIN_MM,
+    y: trayBox.y + TRAY_MARGIN_MM,
+    widthMm: tray.widthMm - 2 * spineMm - 2 * TRAY_MARGIN_MM,
+    heightMm: tray.heightMm - 2 * TRAY_MARGIN_MM,
+  };
+  return {
+    page,
+    front: { x: (page.widthMm - front.widthMm) / 2, y: top, ...front },
+    tray: trayBox,
+    back,
+    qr: {
+      x: back.x + back.widthMm - TRAY_QR_MM,
+      y: back.y + back.heightMm - TRAY_QR_MM,
+      widthMm: TRAY_QR_MM,
+      heightMm: TRAY_QR_MM,
+    },
+  };
 }
 
 function drawFront(c: Canvas, disc: PrintableDisc, x: number, y: number): void {
@@ -104,17 +153,12 @@ function drawFront(c: Canvas, disc: PrintableDisc, x: number, y: number): void {
   });
 }
 
-function drawTrayCard(c: Canvas, disc: PrintableDisc, x: number, y: number): void {
+function drawTrayCard(c: Canvas, disc: PrintableDisc, layout: InsertLayout): void {
   const { spineMm } = INSERT;
-  const { widthMm, heightMm } = INSERT.tray;
-  drawSpine(c, disc, x + spineMm / 2, y + heightMm / 2, -90);
-  drawSpine(c, disc, x + widthMm - spineMm / 2, y + heightMm / 2, 90);
-
-  const margin = 5;
-  const bx = x + spineMm + margin;
-  const by = y + margin;
-  const bw = widthMm - 2 * spineMm - 2 * margin;
-  const bh = heightMm - 2 * margin;
+  const { tray, back, qr } = layout;
+  drawSpine(c, disc, tray.x + spineMm / 2, tray.y + tray.heightMm / 2, -90);
+  drawSpine(c, disc, tray.x + tray.widthMm - spineMm / 2, tray.y + tray.heightMm / 2, 90);
+  const { x: bx, y: by, widthMm: bw } = back;
 
   // Header: the title (two lines at most) and the performer.
   const title = fitBlock(c.measure, disc.title, 'bold', {
@@ -135,10 +179,9 @@ function drawTrayCard(c: Canvas, disc: PrintableDisc, x: number, y: number): voi
   c.line(bx, lineY, bx + bw, lineY, { widthPt: 0.3, color: GREY });
 
   // Footer: QR code at the bottom right, the order's facts beside it.
-  const qrSide = 22;
-  const footerTop = by + bh - qrSide;
-  drawQr(c, qrPayload(disc), bx + bw - qrSide, footerTop, qrSide);
-  drawFooterText(c, disc, bx, footerTop, bw - qrSide - 5);
+  const footerTop = qr.y;
+  drawQr(c, qrPayload(disc), qr.x, qr.y, qr.widthMm);
+  drawFooterText(c, disc, bx, footerTop, bw - qr.widthMm - 5);
 
   const listTop = lineY + 2.5;
   const list = layoutTrackList(

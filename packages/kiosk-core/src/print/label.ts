@@ -1,4 +1,4 @@
-import { Canvas, PAPER, lineHeightMm, type PageSize, type Paper } from './canvas.js';
+import { Canvas, PAPER, lineHeightMm, type Box, type PageSize, type Paper } from './canvas.js';
 import {
   formatDuration,
   formatPlacedAt,
@@ -43,13 +43,12 @@ export async function renderLabel(
   options: LabelOptions = {},
 ): Promise<Buffer> {
   const disc = parsePrintableDisc(input);
-  const page: PageSize = options.paper ? PAPER[options.paper] : LABEL.discPage;
-  const c = new Canvas(page, loadPrintFonts(options.fontDir), {
+  const layout = labelLayout(options.paper);
+  const c = new Canvas(layout.page, loadPrintFonts(options.fontDir), {
     title: `${disc.title} (label ${disc.trackingNumber})`,
     author: disc.shopName,
   });
-  const cx = page.widthMm / 2;
-  const cy = page.heightMm / 2;
+  const { cx, cy, qr } = layout;
 
   c.circle(cx, cy, LABEL.diameterMm / 2, { widthPt: 0.4, color: '#888888' });
   c.circle(cx, cy, LABEL.hubDiameterMm / 2, { widthPt: 0.4, color: '#888888', dash: [1.5, 1] });
@@ -58,10 +57,32 @@ export async function renderLabel(
 
   drawTop(c, disc, cx, cy);
   drawTracking(c, disc, cx, cy);
-  const qrSide = 22;
-  drawQr(c, qrPayload(disc), cx + 26, cy - qrSide / 2, qrSide);
+  drawQr(c, qrPayload(disc), qr.x, qr.y, qr.widthMm);
   drawBottom(c, disc, cx, cy);
   return c.finish();
+}
+
+/** Where the label sits on its page, in mm. */
+export interface LabelLayout {
+  page: PageSize;
+  /** The disc's centre. */
+  cx: number;
+  cy: number;
+  /** The QR code's square, right of the hub. */
+  qr: Box;
+}
+
+const LABEL_QR_MM = 22;
+
+/** The label centred on `paper`, or on its own 120 mm page. */
+export function labelLayout(paper?: Paper): LabelLayout {
+  const page: PageSize = paper ? PAPER[paper] : LABEL.discPage;
+  const cx = page.widthMm / 2;
+  const cy = page.heightMm / 2;
+  // 26-48 mm right of the centre and 11 mm up and down: clear of the hub (28 mm at the
+  // nearest corner) and inside the text circle (49 mm at the farthest).
+  const qr = { x: cx + 26, y: cy - LABEL_QR_MM / 2, widthMm: LABEL_QR_MM, heightMm: LABEL_QR_MM };
+  return { page, cx, cy, qr };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { lineHeightMm, type Canvas, type Measure } from './canvas.js';
+import { lineHeightMm, type Box, type Canvas, type Measure } from './canvas.js';
 import { sizesDown, truncate, wrapText } from './text-fit.js';
 
 /** One track as the list shows it. */
@@ -9,12 +9,7 @@ export interface ListTrack {
   duration: string;
 }
 
-export interface ListBox {
-  x: number;
-  y: number;
-  widthMm: number;
-  heightMm: number;
-}
+export type ListBox = Box;
 
 /** A line of the list, in mm; the first line of an entry carries its number and duration. */
 export interface ListRow {

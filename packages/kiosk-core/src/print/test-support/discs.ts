@@ -14,10 +14,12 @@ const AWKWARD = [
 
 /** A disc of `count` tracks with realistic titles; the first ones are the awkward ones. */
 export function discOf(count: number, overrides: Partial<PrintableDisc> = {}): PrintableDisc {
+  // Lengths that fill at most 79 minutes, as a real disc would.
+  const average = Math.min(240_000, (79 * 60_000) / count);
   const tracks = Array.from({ length: count }, (_, i) => ({
     title: AWKWARD[i] ?? `Song number ${i + 1} of the night`,
     artist: i % 3 === 0 ? 'Beyoncé' : i % 3 === 1 ? 'Sigur Rós' : 'The "Quoted" Band',
-    durationMs: 150_000 + ((i * 7919) % 180_000),
+    durationMs: Math.round(average * (0.75 + ((i * 37) % 50) / 100)),
   }));
   return {
     trackingNumber: '7K3M-9QXP-2D4F',
