@@ -15,7 +15,7 @@ import {
   type PrintableDisc,
 } from './disc.js';
 import { loadPrintFonts } from './fonts.js';
-import { drawQr } from './qr.js';
+import { drawQr, qrQuietZoneMm } from './qr.js';
 import { fitBlock, fitLine } from './text-fit.js';
 import { drawTrackList, layoutTrackList } from './track-list.js';
 
@@ -180,15 +180,16 @@ function drawTrayCard(c: Canvas, disc: PrintableDisc, layout: InsertLayout): voi
 
   // Footer: QR code at the bottom right, the order's facts beside it.
   const footerTop = qr.y;
+  // The QR code's quiet zone (4 modules, 3-4 mm) stays white: nothing is set closer.
+  const quiet = Math.max(4, qrQuietZoneMm(qrPayload(disc), qr.widthMm));
   drawQr(c, qrPayload(disc), qr.x, qr.y, qr.widthMm);
-  drawFooterText(c, disc, bx, footerTop, bw - qr.widthMm - 5);
+  drawFooterText(c, disc, bx, footerTop, bw - qr.widthMm - quiet - 1);
 
   const listTop = lineY + 2.5;
   const list = layoutTrackList(
     c.measure,
     disc.tracks.map((t) => ({ ...t, duration: formatDuration(t.durationMs) })),
-    // 4 mm above the footer: the QR code's quiet zone (4 modules) stays white.
-    { x: bx, y: listTop, widthMm: bw, heightMm: footerTop - 4 - listTop },
+    { x: bx, y: listTop, widthMm: bw, heightMm: footerTop - quiet - listTop },
     { maxPt: 9, minPt: 4, artistsMinPt: 5.5, maxColumns: 3 },
   );
   drawTrackList(c, list);
