@@ -2,7 +2,9 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { KioskConfig, MoneyDeviceConfig } from '@jukebox/protocol';
 import { createAudioSink } from '@jukebox/firmware-hal/audio';
+import { createBurner } from '@jukebox/firmware-hal/burner';
 import { createMoneyDevice as createSerialMoneyDevice } from '@jukebox/firmware-hal/money';
+import { assembleCdImage } from '@jukebox/media';
 import type { MoneyDevice } from '@jukebox/firmware-hal/money';
 import { openDatabase } from './db/index.js';
 import { Library, LoudnessJob } from './library/index.js';
@@ -13,6 +15,9 @@ import { OperatorService } from './operator/service.js';
 import { SyncAgent } from './sync/agent.js';
 import { ContentKeys } from './sync/content-keys.js';
 import { PlaintextServer } from './sync/plaintext-server.js';
+import { PrintService } from './print/index.js';
+import { RetailService } from './retail/service.js';
+import type { PrintDisc } from './retail/station.js';
 import { VERSION } from './version.js';
 import { SongRequests, TelemetryOutbox } from './telemetry/index.js';
 import { loadOrCreateOperatorToken } from './operator/token.js';
@@ -114,6 +119,7 @@ export async function startCore(
           log: log.child({ part: 'fleet' }),
           changed: () => jukebox.publishState(),
         });
+  const content = new ContentKeys(config.dataDir, plaintext);
   const jukebox: Jukebox = new Jukebox(
     config,
     library,
@@ -125,16 +131,44 @@ export async function startCore(
     {
       outbox,
       songRequests: new SongRequests(db),
-      content: new ContentKeys(config.dataDir, plaintext),
+      content,
       ...(agent ? { fleet: () => agent.status() } : {}),
     },
   );
+  // A retail terminal burns discs; the burners are chosen by configuration (firmware-hal).
+  const retail =
+    config.mode !== 'retail'
+      ? null
+      : new RetailService({
+          db,
+          config,
+          ledger,
+          outbox,
+          library,
+          content,
+          tools,
+          burners: config.retail.burners.map((b) =>
+            createBurner(b, { dataDir: config.dataDir, logger: burnerLog(log, b.id) }),
+          ),
+          buildImage: (request) => assembleCdImage({ ...request, ffmpeg: tools.ffmpeg }),
+          print: discPrinter(config, log),
+          // Held for the burn only: the operator's own pause is kept apart (see SyncAgent).
+          downloads: agent && {
+            pause: (reason) => agent.pauseDownloads(reason, 'cd-burn'),
+            resume: () => agent.resumeDownloads('cd-burn'),
+          },
+          log: log.child({ part: 'retail' }),
+          changed: () => jukebox.publishState(),
+          notify: (level, message) => jukebox.notice(level, message),
+        });
+  jukebox.retail = retail;
   const handlers = createHandlers(jukebox);
   const operator = new OperatorService(
     ledger,
     log.child({ part: 'operator' }),
     () => jukebox.publishState(),
     agent,
+    retail?.vouchers ?? null,
   );
   const server = await createHttpServer({
     jukebox,
@@ -154,6 +188,7 @@ export async function startCore(
   // background, so an unplugged acceptor never keeps the box from playing.
   await money.start();
   agent?.start();
+  retail?.start();
 
   const abort = new AbortController();
   const loudness = new LoudnessJob(db, {
@@ -195,6 +230,7 @@ export async function startCore(
       abort.abort();
       // Inhibit money first: no coin may be taken while the rest shuts down.
       await money.close();
+      await retail?.close();
       await agent?.close();
       await plaintext.close();
       await server.close();
@@ -203,5 +239,35 @@ export async function startCore(
       jukebox.close();
       db.close();
     },
+  };
+}
+
+/** The burner drivers' log lines, into the core's log under the burner's id. */
+function burnerLog(log: Logger, id: string) {
+  const child = log.child({ burner: id });
+  return { info: (msg: string) => child.info(msg), warn: (msg: string) => child.warn(msg) };
+}
+
+/**
+ * Prints a made disc's insert and label (saved as PDF, sent to CUPS when a printer is
+ * configured). The QR code points at the fleet server's public tracking page when the box has
+ * a fleet link, else it holds the tracking number.
+ */
+function discPrinter(config: KioskConfig, log: Logger): PrintDisc {
+  const service = new PrintService({
+    config: config.retail.print,
+    dataDir: config.dataDir,
+    log: log.child({ part: 'print' }),
+  });
+  const server = config.fleet.server?.replace(/\/$/, '');
+  return async (disc) => {
+    const r = await service.printDisc({
+      ...disc,
+      ...(server === undefined ? {} : { trackingUrl: `${server}/orders/${disc.trackingNumber}` }),
+    });
+    return {
+      printed: r.printed,
+      detail: r.printed ? `sent to the printer (${r.jobs.join(', ')})` : `saved ${r.insertPdf}`,
+    };
   };
 }

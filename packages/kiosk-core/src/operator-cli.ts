@@ -8,9 +8,10 @@ import {
   ledgerResponse,
   operatorError,
   statusResponse,
+  voucherView,
   type LedgerEntryView,
 } from '@jukebox/protocol';
-import type { ZodType } from 'zod';
+import { z, type ZodType } from 'zod';
 import { ConfigError, loadConfig } from './config.js';
 import { CORE_URL_FILE } from './core-url.js';
 import { OPERATOR_TOKEN_FILE } from './operator/token.js';
@@ -24,6 +25,9 @@ Commands:
   credits <N> --reason TEXT --staff NAME  give N free credits (kept in the ledger with the reason)
   collect --staff NAME                    record that the cash box was emptied; prints what it held
   ledger [--after SEQ] [--limit N]        ledger rows, oldest first
+  voucher <CREDITS> --staff NAME [--note TEXT]
+                                          retail: issue a voucher code worth CREDITS
+  vouchers                                retail: the vouchers issued, and which were used
 
 Options:
   --config FILE     the box's configuration (to find its data folder); default: embedded defaults
@@ -115,6 +119,7 @@ async function main(argv: string[]): Promise<void> {
       'data-dir': { type: 'string' },
       url: { type: 'string' },
       reason: { type: 'string' },
+      note: { type: 'string' },
       staff: { type: 'string' },
       after: { type: 'string' },
       limit: { type: 'string' },
@@ -196,6 +201,39 @@ async function main(argv: string[]): Promise<void> {
           ...r.entries.map(ledgerLine),
           r.next === null ? `balance ${r.balance}` : `more: --after ${r.next}`,
         ].join('\n'),
+      );
+      return;
+    }
+    case 'voucher': {
+      const credits = Number(rest[0]);
+      if (!Number.isInteger(credits)) {
+        throw new UsageError('voucher needs a whole number of credits: voucher 899 --staff amy');
+      }
+      if (!values.staff) throw new UsageError('a voucher needs --staff NAME');
+      const v = await call(t, 'POST', '/api/v1/operator/vouchers', voucherView, {
+        credits,
+        staff: values.staff,
+        ...(values.note ? { note: values.note } : {}),
+      });
+      print(v, () => `voucher ${v.code} worth ${v.credits} credits, issued by ${v.staff}`);
+      return;
+    }
+    case 'vouchers': {
+      const r = await call(
+        t,
+        'GET',
+        '/api/v1/operator/vouchers',
+        z.object({ vouchers: z.array(voucherView) }),
+      );
+      print(r, () =>
+        r.vouchers.length === 0
+          ? 'no vouchers issued'
+          : r.vouchers
+              .map(
+                (v) =>
+                  `${v.code}  ${String(v.credits).padStart(6)}  ${v.issuedAt}  ${v.staff.padEnd(12)}  ${v.redeemedAt ? `used ${v.redeemedAt}` : 'unused'}${v.note ? `  (${v.note})` : ''}`,
+              )
+              .join('\n'),
       );
       return;
     }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { trackSummary } from './library.js';
-import { retailState } from './retail.js';
+import { burnerView, orderStatus, retailState } from './retail.js';
 
 export const queueEntry = z.object({
   /** Stable id of this queue entry (a song may be queued twice). */
@@ -139,6 +139,13 @@ export const statusResponse = z.object({
     /** Song requests patrons made on this box. */
     songRequests: z.number().int().nonnegative(),
   }),
+  /** A retail terminal's orders by status and its burners; null on a jukebox. */
+  retail: z
+    .object({
+      orders: z.record(orderStatus, z.number().int().nonnegative()),
+      burners: z.array(burnerView),
+    })
+    .nullable(),
   /** The link to the fleet server; null when none is configured. */
   fleet: z
     .object({

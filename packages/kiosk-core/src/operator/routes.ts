@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import {
   collectionRequest,
   grantCreditsRequest,
+  issueVoucherRequest,
   ledgerQuery,
   syncPauseRequest,
   type OperatorError,
@@ -76,6 +77,23 @@ export async function operatorRoutes(app: FastifyInstance, opts: OperatorRoutesO
       return fail(reply, 409, 'no_fleet_link', 'this box has no fleet server configured');
     }
     return reply.code(200).send({ paused: false });
+  });
+
+  // Retail vouchers: a code a customer redeems once for credits (e.g. a free disc).
+  app.post('/vouchers', async (req, reply) => {
+    const body = parse(issueVoucherRequest, req.body, reply);
+    if (body === null) return reply;
+    const voucher = operator.issueVoucher(body);
+    if (voucher === null)
+      return fail(reply, 409, 'not_retail', 'this box is not a retail terminal');
+    return reply.code(201).send(voucher);
+  });
+
+  app.get('/vouchers', async (_req, reply) => {
+    const vouchers = operator.listVouchers();
+    if (vouchers === null)
+      return fail(reply, 409, 'not_retail', 'this box is not a retail terminal');
+    return reply.send({ vouchers });
   });
 
   app.get('/ledger', async (req, reply) => {

@@ -1,4 +1,6 @@
 import type {
+  IssueVoucherRequest,
+  VoucherView,
   CollectionResponse,
   GrantCreditsRequest,
   GrantCreditsResponse,
@@ -7,6 +9,7 @@ import type {
 } from '@jukebox/protocol';
 import type { Logger } from '../log.js';
 import type { CreditLedger, LedgerResult } from '../money/index.js';
+import type { Vouchers } from '../retail/vouchers.js';
 import type { SyncAgent } from '../sync/agent.js';
 
 /**
@@ -21,7 +24,21 @@ export class OperatorService {
     private readonly changed: () => void,
     /** The fleet link, when the box has one: downloads can be paused and resumed. */
     private readonly fleet: Pick<SyncAgent, 'pauseDownloads' | 'resumeDownloads'> | null = null,
+    /** Retail vouchers, on a retail terminal. */
+    private readonly vouchers: Pick<Vouchers, 'issue' | 'list'> | null = null,
   ) {}
+
+  /** Issues a voucher; null when this box is not a retail terminal. */
+  issueVoucher(request: IssueVoucherRequest): VoucherView | null {
+    if (this.vouchers === null) return null;
+    const v = this.vouchers.issue(request.credits, request.staff, request.note);
+    this.log.info({ credits: v.credits, staff: v.staff }, 'voucher issued');
+    return v;
+  }
+
+  listVouchers(): VoucherView[] | null {
+    return this.vouchers?.list() ?? null;
+  }
 
   /** Pauses or resumes content downloads; false when the box has no fleet link. */
   setDownloadsPaused(paused: boolean, reason: string): boolean {

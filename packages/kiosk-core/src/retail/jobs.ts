@@ -71,6 +71,15 @@ export class BurnJobs {
     ).all();
   }
 
+  /** Orders whose disc was made but whose status was not yet set (a crash while printing). */
+  completeMade(): void {
+    cachedStatement<[string]>(
+      this.db,
+      `UPDATE retail_orders SET status = 'done', message = 'Your CD is ready', updated_at = ?
+       WHERE status <> 'done' AND id IN (SELECT order_id FROM burn_jobs WHERE state = 'done')`,
+    ).run(this.now().toISOString());
+  }
+
   /** True when some job is waiting for a burner that is allowed to take it. */
   hasQueued(): boolean {
     return (

@@ -73,7 +73,7 @@ export interface StationOptions {
   /** Working images, one folder per order; removed once the disc is made or refunded. */
   workDir: string;
   shopName: string;
-  log: Logger;
+  log: Pick<Logger, 'info' | 'warn' | 'error'>;
   /** Something the UI shows changed (status, progress). */
   changed: () => void;
   /** Tells the customer (a notice on the terminal's screen). */
@@ -116,6 +116,8 @@ export class BurnStation {
 
   /** Settles jobs a crash cut short, then starts one worker per burner. */
   start(): void {
+    // A disc made just before a crash, while its insert printed: the order is complete.
+    this.opts.jobs.completeMade();
     for (const job of this.opts.jobs.interrupted()) {
       const reason = 'the terminal restarted during the burn';
       this.opts.jobs.event(job, {
@@ -260,14 +262,17 @@ export class BurnStation {
         outputDir: result.outputDir,
         startedAt,
       });
+      // The disc exists: from here on the job is never burned again, whatever happens.
       jobs.finish(job.orderId, 'done');
-      jobs.setStatus(job.orderId, 'done', 'Your CD is ready');
       log.info({ order: order.trackingNumber, burnerId, recordingNumber }, 'disc made');
       this.resumeIfLast(job, paused);
       paused = false;
-      this.opts.notify('info', `Your CD "${order.title}" is ready.`);
       await rm(image.dir, { recursive: true, force: true });
+      slot.detail = 'printing the insert';
+      this.opts.changed();
       await this.print(job, order.trackingNumber);
+      jobs.setStatus(job.orderId, 'done', 'Your CD is ready');
+      this.opts.notify('info', `Your CD "${order.title}" is ready.`);
     } catch (err) {
       if (paused) this.resumeIfLast(job, paused);
       // A shutdown is not the drive's fault: the job stays running and start() retries it.

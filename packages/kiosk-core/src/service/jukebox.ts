@@ -247,6 +247,10 @@ export class Jukebox {
         pending: this.telemetry.outbox.unacknowledged(),
         songRequests: this.telemetry.songRequests.count(),
       },
+      retail:
+        this.retail === null
+          ? null
+          : { orders: this.retail.orders.counts(), burners: this.retail.station.burners() },
       fleet: this.telemetry.fleet?.() ?? null,
     };
   }
