@@ -6,7 +6,8 @@ import { StoresProvider } from './app/stores-context.js';
 import { createStores } from './stores/index.js';
 import './styles/index.css';
 
-const stores = createStores(getKioskApi());
+// The draft disc of a retail terminal survives a reload in this tab's sessionStorage.
+const stores = createStores(getKioskApi(), Date.now, { storage: window.sessionStorage });
 stores.start();
 
 // Capture phase: a touch counts even if a control stops its propagation.

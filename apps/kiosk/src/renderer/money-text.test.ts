@@ -3,8 +3,10 @@ import {
   creditDisplayText,
   insertMoneyText,
   moneyFeedbackText,
+  moneyText,
   priceText,
   rejectReasonText,
+  retailCreditText,
 } from './money-text.js';
 
 describe('money text', () => {
@@ -41,5 +43,25 @@ describe('money text', () => {
       expect(rejectReasonText(reason)).not.toContain(reason);
     }
     expect(rejectReasonText('weird-new-code')).toBe('please try again');
+  });
+
+  it('shows minor units as money in the configured currency', () => {
+    const usd = { currency: 'USD', minorUnit: 2 };
+    expect(moneyText(899, usd)).toBe('$8.99');
+    expect(moneyText(0, usd)).toBe('$0.00');
+    expect(moneyText(123_456, usd)).toBe('$1,234.56');
+    expect(moneyText(250, { currency: 'EUR', minorUnit: 2 })).toBe('€2.50');
+    expect(moneyText(500, { currency: 'JPY', minorUnit: 0 })).toBe('¥500');
+    expect(retailCreditText(1500, usd)).toBe('Credit: $15.00');
+  });
+
+  it('still reads as money with a currency code Intl does not know', () => {
+    expect(moneyText(899, { currency: 'not a code', minorUnit: 2 })).toBe('8.99 not a code');
+  });
+
+  it('words coin credits as money on a retail terminal', () => {
+    const coin = { kind: 'accepted', acceptor: 'coin', valueCents: 100, credits: 100 } as const;
+    const usd = { currency: 'USD', minorUnit: 2 };
+    expect(moneyFeedbackText(coin, (n) => moneyText(n, usd))).toBe('Coin accepted: +$1.00');
   });
 });

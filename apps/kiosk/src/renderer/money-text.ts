@@ -1,4 +1,31 @@
-import type { MoneyFeedback } from '@jukebox/protocol';
+import type { MoneyFeedback, PricingState } from '@jukebox/protocol';
+
+/** The currency part of the core's pricing: ISO code and digits after the decimal point. */
+export type Currency = Pick<PricingState, 'currency' | 'minorUnit'>;
+
+/**
+ * An amount in minor units (cents) as money, e.g. 899 USD -> "$8.99". On a retail terminal one
+ * credit is one minor unit, so credits and prices are shown this way there.
+ */
+export function moneyText(amount: number, { currency, minorUnit }: Currency): string {
+  const value = amount / 10 ** minorUnit;
+  try {
+    return new Intl.NumberFormat('en-US', {
+      style: 'currency',
+      currency,
+      minimumFractionDigits: minorUnit,
+      maximumFractionDigits: minorUnit,
+    }).format(value);
+  } catch {
+    // A code Intl does not know (a token currency, a typo in the config) still reads as money.
+    return `${value.toFixed(minorUnit)} ${currency}`;
+  }
+}
+
+/** The top bar's balance on a retail terminal. */
+export function retailCreditText(credits: number, currency: Currency): string {
+  return `Credit: ${moneyText(credits, currency)}`;
+}
 
 /** "1 credit" / "N credits". */
 export function creditsText(n: number): string {
@@ -36,12 +63,14 @@ export function rejectReasonText(reason: string): string {
 }
 
 /**
- * Toast text for one coin or note. The feedback does not say which acceptor took it, so
- * "Coin" is used only when the coin acceptor is the box's only way to pay; otherwise the
- * neutral "Money" is right for both.
+ * Toast text for one coin or note, naming the acceptor. `amountText` words the credits it
+ * earned: "+2 credits" on a jukebox, money ("+$1.00") on a retail terminal.
  */
-export function moneyFeedbackText(feedback: MoneyFeedback): string {
+export function moneyFeedbackText(
+  feedback: MoneyFeedback,
+  amountText: (credits: number) => string = creditsText,
+): string {
   const what = feedback.acceptor === 'coin' ? 'Coin' : 'Note';
-  if (feedback.kind === 'accepted') return `${what} accepted: +${creditsText(feedback.credits)}`;
+  if (feedback.kind === 'accepted') return `${what} accepted: +${amountText(feedback.credits)}`;
   return `${what} returned: ${rejectReasonText(feedback.reason)}`;
 }

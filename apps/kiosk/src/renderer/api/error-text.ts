@@ -13,3 +13,14 @@ const texts: Record<ApiErrorCode, string> = {
 export function errorText(error: ApiError): string {
   return texts[error.code];
 }
+
+const retailTexts: Partial<Record<ApiErrorCode, string>> = {
+  insufficient_credits: 'Not enough credit. Please insert money or redeem a voucher.',
+  unavailable: 'The terminal is not responding. Please try again in a moment.',
+  not_found: 'Sorry, a track on your disc is no longer available.',
+};
+
+/** The same for the retail CD terminal, which speaks of discs and money, not songs and coins. */
+export function retailErrorText(error: ApiError): string {
+  return retailTexts[error.code] ?? texts[error.code];
+}

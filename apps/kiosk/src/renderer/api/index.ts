@@ -3,7 +3,7 @@ import { createWsKioskApi } from './ws-client.js';
 
 export { createWsKioskApi } from './ws-client.js';
 export type { ConnectionStatus, WebSocketLike, WsClientOptions, WsKioskApi } from './ws-client.js';
-export { errorText } from './error-text.js';
+export { errorText, retailErrorText } from './error-text.js';
 
 let cached: KioskApi | null = null;
 

@@ -13,6 +13,7 @@ import { LettersScreen } from '../screens/LettersScreen.js';
 import { QueueScreen } from '../screens/QueueScreen.js';
 import { SearchScreen } from '../screens/SearchScreen.js';
 import { currentScreen, type Screen } from '../stores/index.js';
+import { RetailApp } from './RetailApp.js';
 import { useSlice } from './stores-context.js';
 
 function ScreenView({ screen }: { screen: Screen }) {
@@ -33,13 +34,21 @@ function ScreenView({ screen }: { screen: Screen }) {
       return <SearchScreen />;
     case 'queue':
       return <QueueScreen />;
+    // Retail screens; a jukebox never opens them.
+    case 'checkout':
+    case 'order':
+      return <HomeScreen />;
   }
 }
 
-/** The whole touch UI: attract mode, or top bar + screen + now playing, with sheet and toasts. */
+/**
+ * The whole touch UI: attract mode, or top bar + screen + now playing, with sheet and toasts;
+ * on a retail CD terminal the retail layout instead (RetailApp).
+ */
 export function App() {
   const screen = useSlice('nav', currentScreen);
   const depth = useSlice('nav', (s) => s.stack.length);
+  const retail = useSlice('kiosk', (s) => s.state?.mode === 'retail');
   if (screen.name === 'attract') {
     return (
       <>
@@ -48,6 +57,7 @@ export function App() {
       </>
     );
   }
+  if (retail) return <RetailApp />;
   return (
     <div className="app">
       <TopBar />

@@ -25,6 +25,8 @@ export function ConnectionBanner() {
   const status = useSyncExternalStore(
     (notify) => conn.onConnectionChange(notify),
     () => conn.connectionStatus(),
+    // Rendered to markup in tests; the status then is whatever it is now.
+    () => conn.connectionStatus(),
   );
   if (status !== 'offline') return null;
   return (

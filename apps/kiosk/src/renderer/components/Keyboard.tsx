@@ -7,18 +7,21 @@ const rows = [
 
 /**
  * On-screen keyboard. Each key is a button named by its character; the special keys are
- * named "Space", "Backspace" and "Clear".
+ * named "Space", "Backspace" and "Clear". `extraKeys` adds a row of symbols a field needs
+ * (`@` and `.` for an email address, `-` for a voucher code).
  */
 export function Keyboard({
   onKey,
   onSpace,
   onBackspace,
   onClear,
+  extraKeys = [],
 }: {
   onKey: (key: string) => void;
   onSpace: () => void;
   onBackspace: () => void;
   onClear: () => void;
+  extraKeys?: readonly string[];
 }) {
   return (
     <div className="keyboard" role="group" aria-label="Keyboard">
@@ -31,6 +34,15 @@ export function Keyboard({
           ))}
         </div>
       ))}
+      {extraKeys.length > 0 && (
+        <div className="key-row">
+          {extraKeys.map((k) => (
+            <button type="button" className="key" key={k} onClick={() => onKey(k)}>
+              {k}
+            </button>
+          ))}
+        </div>
+      )}
       <div className="key-row">
         <button type="button" className="key key-wide" onClick={onClear}>
           Clear

@@ -2,6 +2,7 @@ import type { TrackSummary } from '@jukebox/protocol';
 import { useSlice } from '../app/stores-context.js';
 import { formatDuration } from '../format.js';
 import { Cover } from './Cover.js';
+import { RetailTrackRow } from './RetailTrackRow.js';
 
 /** One song as a big tappable row; tapping opens the confirm sheet. */
 function TrackRow({ track, showCover }: { track: TrackSummary; showCover: boolean }) {
@@ -21,7 +22,10 @@ function TrackRow({ track, showCover }: { track: TrackSummary; showCover: boolea
   );
 }
 
-/** A list of songs with an accessible name, e.g. "Songs". */
+/**
+ * A list of songs with an accessible name, e.g. "Songs". On a retail terminal each row offers
+ * a preview and "Add to disc" instead of the jukebox's pick.
+ */
 export function TrackList({
   tracks,
   label,
@@ -31,10 +35,12 @@ export function TrackList({
   label: string;
   showCover?: boolean;
 }) {
+  const retail = useSlice('kiosk', (s) => s.state?.mode === 'retail');
+  const Row = retail ? RetailTrackRow : TrackRow;
   return (
     <ul className="track-list" aria-label={label}>
       {tracks.map((track) => (
-        <TrackRow key={track.id} track={track} showCover={showCover} />
+        <Row key={track.id} track={track} showCover={showCover} />
       ))}
     </ul>
   );

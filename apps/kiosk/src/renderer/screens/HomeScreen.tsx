@@ -3,9 +3,11 @@ import { Cover } from '../components/Cover.js';
 import { Status } from '../components/Status.js';
 import { useApi } from '../hooks/use-api.js';
 
-/** Entry screen: genre tiles, and the ways in by name, search and the queue. */
+/** Entry screen: genre tiles, and the ways in by name, search and (jukebox) the queue. */
 export function HomeScreen() {
   const push = useSlice('nav', (s) => s.push);
+  // A retail terminal burns discs; it has no play queue to show.
+  const jukebox = useSlice('kiosk', (s) => s.state?.mode !== 'retail');
   const categories = useApi('getCategories', {});
   return (
     <div className="screen home">
@@ -28,9 +30,11 @@ export function HomeScreen() {
         <button type="button" className="action" onClick={() => push({ name: 'search' })}>
           Search
         </button>
-        <button type="button" className="action" onClick={() => push({ name: 'queue' })}>
-          Queue
-        </button>
+        {jukebox && (
+          <button type="button" className="action" onClick={() => push({ name: 'queue' })}>
+            Queue
+          </button>
+        )}
       </nav>
       <h2>Genres</h2>
       {categories.status === 'ok' ? (

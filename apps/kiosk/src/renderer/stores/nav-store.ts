@@ -9,7 +9,11 @@ export type Screen =
   | { name: 'artist'; artistId: number }
   | { name: 'album'; albumId: number }
   | { name: 'search' }
-  | { name: 'queue' };
+  | { name: 'queue' }
+  /** Retail: pay for the draft disc and order it. */
+  | { name: 'checkout' }
+  /** Retail: an order's tracking number and progress. */
+  | { name: 'order'; trackingNumber: string };
 
 export interface NavState {
   /** Never empty; the last element is shown. */
