@@ -211,6 +211,7 @@ describe('a retail terminal', () => {
       'verified@image-1',
       'downloads-resumed',
       'printed',
+      'completed@image-1',
     ]);
     expect(done.events.find((e) => e.kind === 'failed')?.detail).toMatch(
       /writing the disc failed/i,

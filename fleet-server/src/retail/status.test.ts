@@ -59,6 +59,22 @@ describe('order status from burn events', () => {
     });
   });
 
+  it('a drive that cannot read the disc back (cdrdao) is done at `completed`', () => {
+    const cdrdao = events(
+      'burner-chosen',
+      'image-assembled',
+      'burn-started',
+      'burn-finished',
+      'downloads-resumed',
+      'printed',
+      'completed',
+    );
+    expect(statusAfter('burner-chosen', 'image-assembled', 'burn-started', 'burn-finished')).toBe(
+      'verifying',
+    );
+    expect(foldOrderStatus(T, cdrdao)).toMatchObject({ status: 'done', doneAt: T + 7 * 60_000 });
+  });
+
   it('folds in seq order whatever order the events come in and whatever their times', () => {
     const list = events('queued', 'image-assembled', 'burn-started', 'burn-finished');
     // The box clock jumped back before burn-finished: its seq still puts it last.

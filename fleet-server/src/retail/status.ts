@@ -36,7 +36,7 @@ const FINAL: ReadonlySet<OrderStatus> = new Set(['done', 'refunded']);
  *
  * queued -> assembling (work on the job began: a burner took it or its image was assembled;
  * `image-assembled` marks assembling as done) -> burning (`burn-started`) -> verifying
- * (`burn-finished`) -> done (`verified`). `refunded` ends the order whatever came before;
+ * (`burn-finished`) -> done (`verified` or `completed`). `refunded` ends the order whatever came before;
  * `failed` leaves the status but marks the attempt failed; `retry` puts the order back to
  * queued for its next attempt. Nothing moves an order out of done or refunded, except that a
  * refund after `verified` wins (the money went back; the record must say so).
@@ -89,8 +89,11 @@ export function foldOrderStatus(placedAt: number, events: readonly StatusEvent[]
         p.burnFinishedAt = e.at;
         become('verifying', e.at);
         break;
+      // A burner that reads the disc back reports `verified`; every made disc ends with
+      // `completed` (a cdrdao drive cannot verify, and its order is done all the same).
       case 'verified':
-        p.doneAt = e.at;
+      case 'completed':
+        p.doneAt ??= e.at;
         become('done', e.at);
         break;
       case 'failed':

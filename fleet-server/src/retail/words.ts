@@ -46,6 +46,8 @@ export function eventLabel(kind: BurnEventKind, attempt: number): string | null 
       return 'Insert and label printed';
     case 'print-failed':
       return 'Printing the insert failed';
+    case 'completed':
+      return 'Your CD is ready';
     case 'burner-chosen':
     case 'downloads-paused':
     case 'downloads-resumed':

@@ -54,11 +54,7 @@ export type TrackingNumber = z.infer<typeof trackingNumber>;
 
 /** Turns what a person typed (lower case, spaces, O for 0, I/L for 1) into a tracking number. */
 export function normaliseTrackingNumber(text: string): string {
-  const chars = text
-    .toUpperCase()
-    .replace(/[\s-]/g, '')
-    .replace(/O/g, '0')
-    .replace(/[IL]/g, '1');
+  const chars = text.toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
   if (chars.length !== 12) return text.trim().toUpperCase();
   return `${chars.slice(0, 4)}-${chars.slice(4, 8)}-${chars.slice(8, 12)}`;
 }
@@ -191,6 +187,8 @@ export const burnEventKind = z.enum([
   'downloads-resumed',
   'printed',
   'print-failed',
+  /** The order is complete: disc made (verified where the burner can), insert printed. */
+  'completed',
 ]);
 export type BurnEventKind = z.infer<typeof burnEventKind>;
 

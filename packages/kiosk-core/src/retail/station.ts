@@ -272,6 +272,7 @@ export class BurnStation {
       this.opts.changed();
       await this.print(job, order.trackingNumber);
       jobs.setStatus(job.orderId, 'done', 'Your CD is ready');
+      jobs.event(job, { kind: 'completed', burnerId });
       this.opts.notify('info', `Your CD "${order.title}" is ready.`);
     } catch (err) {
       if (paused) this.resumeIfLast(job, paused);
