@@ -115,6 +115,17 @@ describe('retail UI', () => {
       expect(html).toContain('Too short for a CD: a track must last at least 4 seconds');
     });
 
+    it('say when a track is on the disc already, and how often', () => {
+      const stores = retailStores();
+      const heroes = sampleTrack({ id: 1, title: 'Heroes' });
+      stores.disc.getState().add(heroes);
+      let html = render(<TrackList label="Songs" tracks={[heroes]} />, stores);
+      expect(byTestId(html, 'on-disc')).toBe('On your disc');
+      stores.disc.getState().add(heroes);
+      html = render(<TrackList label="Songs" tracks={[heroes]} />, stores);
+      expect(byTestId(html, 'on-disc')).toBe('On your disc 2 times');
+    });
+
     it('disable Add when the disc has no room left for the track', () => {
       const stores = retailStores({
         retail: sampleRetail({ limits: { maxTracks: 1, minTrackMs: 4_000 } }),

@@ -82,9 +82,11 @@ function EntryRow({
       <span className="disc-pos">{index + 1}</span>
       <span className="track-text">
         <span className="track-title">{title}</span>
-        <span className="track-artist">{artist}</span>
+        {/* Under the title, not beside it: the narrow panel keeps its width for the title. */}
+        <span className="track-artist">
+          {formatDuration(durationMs)} · {artist}
+        </span>
       </span>
-      <span className="track-duration">{formatDuration(durationMs)}</span>
       <span className="disc-entry-actions">
         <button
           type="button"

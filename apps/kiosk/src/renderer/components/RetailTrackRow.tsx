@@ -22,10 +22,12 @@ export function RetailTrackRow({ track, showCover }: { track: TrackSummary; show
         track.durationMs,
       )
     : null;
+  // How often the track is on the disc already: the row says so, which is the feedback for
+  // "Add" (a toast per tap would cover the disc panel while a patron adds a dozen songs).
+  const onDisc = entries.filter((e) => e.track.id === track.id).length;
   const add = (): void => {
     const refused = disc.getState().add(track);
     if (refused) toasts.getState().show(refused.message, 'warning');
-    else toasts.getState().show(`Added to your disc: ${track.title}`);
   };
   return (
     <li className="retail-row" data-testid={`track-${track.id}`}>
@@ -34,6 +36,11 @@ export function RetailTrackRow({ track, showCover }: { track: TrackSummary; show
       <span className="track-text">
         <span className="track-title">{track.title}</span>
         <span className="track-artist">{track.artist}</span>
+        {onDisc > 0 && (
+          <span className="on-disc" data-testid="on-disc">
+            {onDisc === 1 ? 'On your disc' : `On your disc ${onDisc} times`}
+          </span>
+        )}
         {refusal && (
           <span className="add-reason" id={reasonId}>
             {refusal.message}

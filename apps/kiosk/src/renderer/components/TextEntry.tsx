@@ -32,7 +32,7 @@ export function TextEntry({
         readOnly
         aria-label={label}
         value={value}
-        placeholder={placeholder}
+        placeholder={placeholder ?? label}
         data-testid={testId}
         onClick={() => setEditing(true)}
       />

@@ -107,61 +107,66 @@ export function CheckoutScreen() {
   const busy = phase !== 'idle';
   return (
     <div className="screen checkout">
-      <h1>Checkout</h1>
-      <section className="checkout-summary" aria-label="Your order">
-        <p className="checkout-title">{orderTitle(title)}</p>
-        <p className="subtitle">
-          {entries.length === 1 ? '1 track' : `${entries.length} tracks`} ·{' '}
-          {capacityText(used, state.retail.capacitySectors)}
-        </p>
-      </section>
-      <dl className="checkout-money">
-        <div>
-          <dt>Price</dt>
-          <dd data-testid="checkout-price">{money(price)}</dd>
-        </div>
-        <div>
-          <dt>Inserted</dt>
-          <dd data-testid="checkout-inserted">{money(state.credits)}</dd>
-        </div>
-        <div className={missing > 0 ? 'missing' : 'paid'}>
-          <dt>Still to pay</dt>
-          <dd data-testid="checkout-missing">{money(missing)}</dd>
-        </div>
-      </dl>
-      <PayStatus missing={missing} money={money} />
-      <Voucher />
-      <Receipt />
-      {problems.length > 0 && (
-        <ul
-          className="checkout-problems"
-          role="alert"
-          aria-label="Problems with your disc"
-          data-testid="disc-problems"
+      {/* What to pay and the Burn button first: voucher and receipt are the side roads. */}
+      <div className="checkout-main">
+        <h1>Checkout</h1>
+        <section className="checkout-summary" aria-label="Your order">
+          <p className="checkout-title">{orderTitle(title)}</p>
+          <p className="subtitle">
+            {entries.length === 1 ? '1 track' : `${entries.length} tracks`} ·{' '}
+            {capacityText(used, state.retail.capacitySectors)}
+          </p>
+        </section>
+        <dl className="checkout-money">
+          <div>
+            <dt>Price</dt>
+            <dd data-testid="checkout-price">{money(price)}</dd>
+          </div>
+          <div>
+            <dt>Inserted</dt>
+            <dd data-testid="checkout-inserted">{money(state.credits)}</dd>
+          </div>
+          <div className={missing > 0 ? 'missing' : 'paid'}>
+            <dt>Still to pay</dt>
+            <dd data-testid="checkout-missing">{money(missing)}</dd>
+          </div>
+        </dl>
+        <PayStatus missing={missing} money={money} />
+        {problems.length > 0 && (
+          <ul
+            className="checkout-problems"
+            role="alert"
+            aria-label="Problems with your disc"
+            data-testid="disc-problems"
+          >
+            {problems.map((p, i) => (
+              <li key={i}>{p.message}</li>
+            ))}
+          </ul>
+        )}
+        {error && (
+          <p className="status status-error" role="alert" data-testid="checkout-error">
+            {error}
+          </p>
+        )}
+        <button
+          type="button"
+          className="primary burn-button"
+          aria-label="Burn my CD"
+          disabled={busy || missing > 0}
+          onClick={() => void burn()}
         >
-          {problems.map((p, i) => (
-            <li key={i}>{p.message}</li>
-          ))}
-        </ul>
-      )}
-      {error && (
-        <p className="status status-error" role="alert" data-testid="checkout-error">
-          {error}
-        </p>
-      )}
-      <button
-        type="button"
-        className="primary burn-button"
-        aria-label="Burn my CD"
-        disabled={busy || missing > 0}
-        onClick={() => void burn()}
-      >
-        {phase === 'quoting'
-          ? 'Checking your disc…'
-          : phase === 'placing'
-            ? 'Ordering…'
-            : 'Burn my CD'}
-      </button>
+          {phase === 'quoting'
+            ? 'Checking your disc…'
+            : phase === 'placing'
+              ? 'Ordering…'
+              : 'Burn my CD'}
+        </button>
+      </div>
+      <div className="checkout-extras">
+        <Voucher />
+        <Receipt />
+      </div>
     </div>
   );
 }
