@@ -4,9 +4,10 @@
  * Handles for the e2e suite (roles and names first, test ids where a role is not unique):
  *   add a track        row `[data-testid="track-<id>"]`, button "Add <title> to disc"
  *                      (disabled with the reason in `.add-reason` when it cannot go on);
+ *                      `[data-testid="on-disc"]` in the row once it is on the disc;
  *                      preview: toggle button "Preview <title>" (aria-pressed while playing),
  *                      the one <audio> is `[data-testid="preview-audio"]`
- *   disc panel         region "Your disc" `[data-testid="disc-panel"]`; list "Tracks on your
+ *   disc panel         complementary "Your disc" `[data-testid="disc-panel"]`; list "Tracks on your
  *                      disc" of `[data-testid="disc-entry"]` rows in disc order; capacity
  *                      meter "Time on disc" (`[data-testid="disc-time"]` "52:13 of 79:58"),
  *                      `[data-testid="disc-count"]` "12 of 99 tracks", `[data-testid="disc-price"]`
