@@ -1,7 +1,9 @@
-// Starts the demo jukebox: the generated catalog, the built UI, the default sound device (or
-// the null sink when there is none), and the money simulator (a ccTalk coin acceptor and an
-// eSSP note validator on socat ptys, with a web panel), so songs cost credits as on a real
-// box. Prints the jukebox and panel URLs and the Chromium kiosk command.
+// Starts the demo: a jukebox and, beside it, a retail CD terminal, both on the generated
+// catalog and the built UI. Each has its own money simulator (a ccTalk coin acceptor and an
+// eSSP note validator on socat ptys, with a web panel), so songs and discs cost money as on a
+// real box. The jukebox plays on the default sound device (or the null sink when there is
+// none); the retail terminal "burns" with the image burner (TOC + WAV files in a folder) and
+// saves the insert and label PDFs. Prints the URLs and the Chromium kiosk command.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -14,6 +16,9 @@ const catalogDir = path.join(demoDir, 'catalog');
 const port = process.env.JUKEBOX_PORT ?? '8480';
 const sink = process.env.JUKEBOX_SINK ?? 'auto';
 const moneyPort = process.env.JUKEBOX_MONEY_PORT ?? '8481';
+const retailPort = process.env.JUKEBOX_RETAIL_PORT ?? '8482';
+const retailMoneyPort = process.env.JUKEBOX_RETAIL_MONEY_PORT ?? '8483';
+const withRetail = process.env.JUKEBOX_RETAIL !== '0';
 mkdirSync(demoDir, { recursive: true });
 
 // Deterministic: the same seed always makes the same catalog; existing files are kept.
@@ -37,74 +42,141 @@ const uiDir = path.join(root, 'apps/kiosk/dist/renderer');
 if (!existsSync(path.join(uiDir, 'index.html')))
   console.warn('[demo] the UI is not built; run npm run build');
 
-// The money simulator goes first: the core's config names its ptys, and the drivers would
-// otherwise start on missing ports and wait out their reopen back-off.
-const money = spawn(
-  process.execPath,
-  [path.join(root, 'firmware-hal/dist/money/sim-panel-cli.js'), '--port', moneyPort],
-  { stdio: ['ignore', 'pipe', 'inherit'] },
-);
-let core = null;
+/** Every child we started, stopped together. */
+const children = [];
 let stopping = false;
 const stop = () => {
   stopping = true;
-  if (core && core.exitCode === null) core.kill('SIGTERM');
-  if (money.exitCode === null) money.kill('SIGTERM');
+  for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
 };
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
-money.on('exit', (code) => {
-  if (stopping) return;
-  console.error(`[demo] the money simulator exited (code ${code}); stopping`);
-  process.exitCode = 1;
-  stop();
-});
-const sim = await new Promise((resolve) => {
-  readline.createInterface({ input: money.stdout }).once('line', (line) => {
+
+/** Starts a money simulator panel; resolves with its ptys and URL, or null. */
+async function startMoneySim(label, panelPort) {
+  const money = spawn(
+    process.execPath,
+    [path.join(root, 'firmware-hal/dist/money/sim-panel-cli.js'), '--port', panelPort],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  children.push(money);
+  money.on('exit', (code) => {
+    if (stopping) return;
+    console.error(`[demo] the ${label} money simulator exited (code ${code}); stopping`);
+    process.exitCode = 1;
+    stop();
+  });
+  return new Promise((resolve) => {
+    readline.createInterface({ input: money.stdout }).once('line', (line) => {
+      try {
+        resolve(JSON.parse(line));
+      } catch {
+        console.error(`[demo] the ${label} money simulator said: ${line}`);
+        resolve(null);
+      }
+    });
+    money.once('exit', () => resolve(null));
+  });
+}
+
+const levels = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
+
+/** Starts a core with `config`; its log lines are printed short, prefixed with `label`. */
+function startCore(label, config, args, onReady) {
+  const configFile = path.join(demoDir, `${label}-config.json`);
+  writeFileSync(configFile, `${JSON.stringify(config, null, 2)}\n`);
+  const core = spawn(
+    process.execPath,
+    [path.join(root, 'packages/kiosk-core/dist/cli.js'), '--config', configFile, ...args],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  children.push(core);
+  readline.createInterface({ input: core.stderr }).on('line', (line) => {
+    // The core logs JSON lines; show them as short readable lines.
     try {
-      resolve(JSON.parse(line));
+      const { level, msg, time, box: _b, pid: _p, hostname: _h, v: _v, ...rest } = JSON.parse(line);
+      const extra = Object.entries(rest)
+        .filter(([, v]) => v !== undefined && typeof v !== 'object')
+        .map(([k, v]) => `${k}=${v}`)
+        .join(' ');
+      const t = new Date(time).toTimeString().slice(0, 8);
+      console.log(
+        `${t} ${label.padEnd(7)} ${levels[level] ?? level} ${msg}${extra ? `  (${extra})` : ''}`,
+      );
     } catch {
-      console.error(`[demo] the money simulator said: ${line}`);
-      resolve(null);
+      console.log(`${label}: ${line}`);
     }
   });
-  money.once('exit', () => resolve(null));
-});
-if (!sim) {
+  readline.createInterface({ input: core.stdout }).on('line', (line) => {
+    const m = /^JUKEBOX_CORE_READY (\S+)/.exec(line);
+    if (!m) return console.log(line);
+    onReady(m[1]);
+  });
+  core.on('exit', (code, signal) => {
+    if (code) console.error(`[demo] the ${label} core exited with code ${code}`);
+    if (!stopping) {
+      process.exitCode = code ?? (signal ? 0 : 1);
+      stop();
+    }
+  });
+  return core;
+}
+
+// The money simulators go first: the cores' configs name their ptys, and the drivers would
+// otherwise start on missing ports and wait out their reopen back-off.
+const sim = await startMoneySim('jukebox', moneyPort);
+const retailSim = withRetail ? await startMoneySim('retail', retailMoneyPort) : null;
+if (!sim || (withRetail && !retailSim)) {
   stop();
-  console.error('[demo] the money simulator did not start (is socat installed?)');
+  console.error('[demo] a money simulator did not start (is socat installed?)');
   process.exit(1);
 }
 
-// Default pricing (protocol defaults), paid play: the two simulated units are the devices.
-const configFile = path.join(demoDir, 'config.json');
-writeFileSync(
-  configFile,
-  `${JSON.stringify(
-    {
-      money: {
-        devices: [
-          {
-            id: 'coins',
-            driver: 'cctalk',
-            path: sim.coins,
-            options: { coinValues: { US025: 25, US100: 100 } },
-          },
-          { id: 'notes', driver: 'essp', path: sim.notes },
-        ],
-      },
-    },
-    null,
-    2,
-  )}\n`,
-);
+const devices = (s) => [
+  {
+    id: 'coins',
+    driver: 'cctalk',
+    path: s.coins,
+    options: { coinValues: { US025: 25, US100: 100 } },
+  },
+  { id: 'notes', driver: 'essp', path: s.notes },
+];
 
-core = spawn(
-  process.execPath,
+const ready = new Map();
+function banner() {
+  const jukebox = ready.get('jukebox');
+  const retail = ready.get('retail');
+  if (!jukebox || (withRetail && !retail)) return;
+  console.log(`
+  ┌──────────────────────────────────────────────────────────────────────┐
+    Jukebox:            ${jukebox}
+      status API:       ${jukebox}/api/v1/status
+      money panel:      ${sim.panel}   (insert coins and notes here)
+${
+  retail
+    ? `    Retail CD terminal: ${retail}
+      money panel:      ${retailSim.panel}
+      disc images:      ${path.join(demoDir, 'retail-images')}
+      inserts, labels:  ${path.join(demoDir, 'retail-data', 'print')}
+      a voucher:        npm run operator -- --data-dir .demo/retail-data voucher 500 --staff demo
+`
+    : ''
+}
+    Open one as a kiosk:
+      chromium --kiosk --app=${jukebox} --no-first-run \\
+        --disable-background-networking --disable-component-update
+    (as root add --no-sandbox; in a normal browser just open the URL)
+
+    Ctrl-C stops everything.
+  └──────────────────────────────────────────────────────────────────────┘
+`);
+}
+
+// The jukebox: default pricing (protocol defaults), paid play.
+startCore(
+  'jukebox',
+  { money: { devices: devices(sim) } },
   [
-    path.join(root, 'packages/kiosk-core/dist/cli.js'),
-    '--config',
-    configFile,
     '--data-dir',
     path.join(demoDir, 'data'),
     '--import',
@@ -116,48 +188,44 @@ core = spawn(
     '--sink',
     sink,
   ],
-  { stdio: ['ignore', 'pipe', 'pipe'] },
+  (url) => {
+    ready.set('jukebox', url);
+    banner();
+  },
 );
 
-const levels = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
-readline.createInterface({ input: core.stderr }).on('line', (line) => {
-  // The core logs JSON lines; show them as short readable lines.
-  try {
-    const { level, msg, time, box: _b, pid: _p, hostname: _h, v: _v, ...rest } = JSON.parse(line);
-    const extra = Object.entries(rest)
-      .filter(([, v]) => v !== undefined && typeof v !== 'object')
-      .map(([k, v]) => `${k}=${v}`)
-      .join(' ');
-    const t = new Date(time).toTimeString().slice(0, 8);
-    console.log(`${t} ${levels[level] ?? level} ${msg}${extra ? `  (${extra})` : ''}`);
-  } catch {
-    console.log(line);
-  }
-});
-readline.createInterface({ input: core.stdout }).on('line', (line) => {
-  const m = /^JUKEBOX_CORE_READY (\S+)/.exec(line);
-  if (!m) return console.log(line);
-  const url = m[1];
-  console.log(`
-  ┌──────────────────────────────────────────────────────────────────────┐
-    Jukebox running: ${url}
-    Status API:      ${url}/api/v1/status
-    Money panel:     ${sim.panel}   (insert coins and notes here)
+// The retail CD terminal: one credit is one cent; a disc costs $8.99 for 7 songs, then $1 each.
+if (withRetail) {
+  startCore(
+    'retail',
+    {
+      mode: 'retail',
+      box: { id: 'demo-shop', name: 'Demo CD Shop' },
+      money: {
+        table: [25, 100, 500, 1000, 2000].map((v) => ({ valueCents: v, credits: v })),
+        devices: devices(retailSim),
+      },
+      retail: {
+        burners: [{ id: 'image-1', driver: 'image', dir: path.join(demoDir, 'retail-images') }],
+      },
+    },
+    [
+      '--data-dir',
+      path.join(demoDir, 'retail-data'),
+      '--import',
+      catalogDir,
+      '--ui',
+      uiDir,
+      '--port',
+      retailPort,
+      '--sink',
+      'null',
+    ],
+    (url) => {
+      ready.set('retail', url);
+      banner();
+    },
+  );
+}
 
-    Open it as a kiosk:
-      chromium --kiosk --app=${url} --no-first-run \\
-        --disable-background-networking --disable-component-update
-    (as root add --no-sandbox; in a normal browser just open the URL)
-
-    Ctrl-C stops both.
-  └──────────────────────────────────────────────────────────────────────┘
-`);
-});
-core.on('exit', (code, signal) => {
-  if (code) console.error(`[demo] the core exited with code ${code}`);
-  const status = code ?? (signal ? 0 : 1);
-  // Wait for the simulator to close its ptys (it kills socat) before leaving.
-  if (money.exitCode !== null) process.exit(status);
-  money.once('exit', () => process.exit(status));
-  stop();
-});
+process.on('exit', () => stop());

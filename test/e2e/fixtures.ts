@@ -22,7 +22,15 @@ export interface CoreProcess {
 }
 
 export async function startCoreProcess(
-  opts: { attractAfterSeconds?: number; pace?: number; money?: MoneyPanel } = {},
+  opts: {
+    attractAfterSeconds?: number;
+    pace?: number;
+    money?: MoneyPanel;
+    /** More configuration (e.g. `mode: 'retail'`, `retail`, `fleet`), merged at the top. */
+    extra?: Record<string, unknown>;
+    /** Money section fields beside the devices (e.g. a retail terminal's cent table). */
+    moneyConfig?: Record<string, unknown>;
+  } = {},
 ): Promise<{
   core: CoreProcess;
   stop: () => Promise<void>;
@@ -30,6 +38,7 @@ export async function startCoreProcess(
   const dir = mkdtempSync(path.join(os.tmpdir(), 'jukebox-e2e-'));
   const money = opts.money
     ? {
+        ...opts.moneyConfig,
         devices: [
           {
             id: 'coins',
@@ -55,6 +64,7 @@ export async function startCoreProcess(
       },
       audio: { sink: { kind: 'wav', path: wavPath, pace: opts.pace ?? 2 } },
       ...(money ? { money } : {}),
+      ...opts.extra,
     }),
   );
   mkdirSync(path.join(dir, 'data'), { recursive: true });
@@ -163,3 +173,85 @@ export const test = base.extend<{ core: CoreProcess }>({
   },
 });
 export { expect } from '@playwright/test';
+
+/** A fleet server process (SQLite in a temp folder) with an admin, for the retail suite. */
+export interface FleetProcess {
+  url: string;
+  /** A one-time enrollment code for a new box. */
+  enrollmentCode(): Promise<string>;
+}
+
+const FLEET_ADMIN = { username: 'admin', password: 'correct horse battery staple' };
+
+export async function startFleetProcess(): Promise<{
+  fleet: FleetProcess;
+  stop: () => Promise<void>;
+}> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'jukebox-e2e-fleet-'));
+  const configFile = path.join(dir, 'fleet.json');
+  writeFileSync(
+    configFile,
+    JSON.stringify({
+      dataDir: path.join(dir, 'data'),
+      http: { port: 0 },
+      logLevel: 'warn',
+      passwords: { scryptLogN: 12 },
+    }),
+  );
+  const cli = path.join(root, 'fleet-server/dist/cli.js');
+  const env = { PATH: process.env.PATH, HOME: process.env.HOME };
+  const admin = spawn(
+    process.execPath,
+    [
+      cli,
+      'admin',
+      'create',
+      '--config',
+      configFile,
+      '--username',
+      FLEET_ADMIN.username,
+      '--password-env',
+      'E2E_FLEET_PASSWORD',
+    ],
+    { env: { ...env, E2E_FLEET_PASSWORD: FLEET_ADMIN.password }, stdio: 'inherit' },
+  );
+  const adminCode = await new Promise<number | null>((r) => admin.once('exit', r));
+  if (adminCode !== 0) throw new Error(`fleet admin create exited ${adminCode}`);
+  const child = spawn(process.execPath, [cli, 'serve', '--config', configFile], {
+    env,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    readline.createInterface({ input: child.stdout! }).on('line', (line) => {
+      const m = /^FLEET_SERVER_READY (\S+)/.exec(line);
+      if (m) resolve(m[1]!);
+    });
+    child.once('exit', (code) => reject(new Error(`fleet server exited with ${code}`)));
+  });
+  const login = await fetch(`${url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(FLEET_ADMIN),
+  });
+  const { token } = (await login.json()) as { token: string };
+  const fleet: FleetProcess = {
+    url,
+    async enrollmentCode() {
+      const res = await fetch(`${url}/api/v1/enrollment-codes`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: '{}',
+      });
+      if (!res.ok) throw new Error(`enrollment code: ${res.status} ${await res.text()}`);
+      return ((await res.json()) as { code: string }).code;
+    },
+  };
+  const stop = async () => {
+    if (child.exitCode === null) {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  return { fleet, stop };
+}

@@ -30,6 +30,53 @@ describe('loadConfig', () => {
     expect(c.audio.sink).toEqual({ kind: 'wav', path: path.join(dir, 'out.wav'), pace: 1 });
   });
 
+  it("resolves the retail terminal's folders and tool paths against the file too", () => {
+    const f = write(
+      'retail.json',
+      JSON.stringify({
+        mode: 'retail',
+        retail: {
+          burners: [
+            { id: 'img', driver: 'image', dir: 'images' },
+            { id: 'sr0', driver: 'cdrdao', device: '/dev/sr0', executable: './bin/cdrdao' },
+            { id: 'sr1', driver: 'cdrdao', device: '/dev/sr1' },
+          ],
+          print: { dir: 'print', lp: 'tools/lp' },
+        },
+      }),
+    );
+    const c = loadConfig(f, '/elsewhere');
+    expect(c.retail.burners).toMatchObject([
+      { dir: path.join(dir, 'images') },
+      { executable: path.join(dir, 'bin/cdrdao') },
+      { executable: 'cdrdao' },
+    ]);
+    expect(c.retail.print).toMatchObject({
+      dir: path.join(dir, 'print'),
+      lp: path.join(dir, 'tools/lp'),
+    });
+  });
+
+  it('refuses a retail section with a bad burner, naming the field', () => {
+    const f = write(
+      'bad-retail.json',
+      JSON.stringify({
+        retail: {
+          burners: [
+            { id: 'A B', driver: 'image' },
+            { id: 'x', driver: 'cdrdao' },
+          ],
+          media: '90',
+          pricing: { basePrice: -1 },
+        },
+      }),
+    );
+    expect(() => loadConfig(f)).toThrow(/retail\.burners\.0\.id/);
+    expect(() => loadConfig(f)).toThrow(/retail\.burners\.1\.device/);
+    expect(() => loadConfig(f)).toThrow(/retail\.media/);
+    expect(() => loadConfig(f)).toThrow(/retail\.pricing\.basePrice/);
+  });
+
   it('names a missing file', () => {
     expect(() => loadConfig(path.join(dir, 'nope.json'))).toThrow(
       /configuration file not found: .*nope\.json/,

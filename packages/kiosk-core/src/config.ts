@@ -29,6 +29,14 @@ export function parseConfig(raw: unknown, baseDir: string, source = 'configurati
   c.library.importDirs = c.library.importDirs.map(abs);
   if (c.ui.dir) c.ui.dir = abs(c.ui.dir);
   if (c.audio.sink.kind === 'wav') c.audio.sink.path = abs(c.audio.sink.path);
+  // A command with a slash is a path; a bare name is looked up on PATH.
+  const command = (p: string) => (p.includes('/') ? abs(p) : p);
+  for (const b of c.retail.burners) {
+    if (b.driver === 'image' && b.dir !== undefined) b.dir = abs(b.dir);
+    if (b.driver === 'cdrdao') b.executable = command(b.executable);
+  }
+  if (c.retail.print.dir !== undefined) c.retail.print.dir = abs(c.retail.print.dir);
+  c.retail.print.lp = command(c.retail.print.lp);
   return c;
 }
 

@@ -259,6 +259,11 @@ export const retailState = z.object({
   }),
   limits: z.object({ maxTracks: z.number().int(), minTrackMs: z.number().int() }),
   burners: z.array(burnerView),
+  /**
+   * The public tracking page's address without the number (`https://fleet.example/orders/`),
+   * when the terminal has a fleet link; null otherwise.
+   */
+  trackingPage: z.string().nullable(),
   /** This terminal's recent orders, newest first (a few). */
   orders: z.array(orderView),
 });

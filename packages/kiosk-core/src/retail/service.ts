@@ -110,6 +110,10 @@ export class RetailService {
         minTrackMs: (RED_BOOK.minTrackSectors * 1000) / RED_BOOK.sectorsPerSecond,
       },
       burners: this.station.burners(),
+      trackingPage:
+        this.opts.config.fleet.server === undefined
+          ? null
+          : `${this.opts.config.fleet.server.replace(/\/$/, '')}/orders/`,
       orders: this.orders.recent(RECENT_ORDERS, (id) => this.station.progressOf(id)),
     };
   }

@@ -45,6 +45,7 @@ export function sampleRetail(overrides: Partial<RetailState> = {}): RetailState 
     pricing: { basePrice: 899, baseTracks: 7, perTrackPrice: 100 },
     limits: { maxTracks: 99, minTrackMs: 4_000 },
     burners: [],
+    trackingPage: null,
     orders: [],
     ...overrides,
   };

@@ -94,6 +94,7 @@ function OrderProgress({ order }: { order: OrderView }) {
 
 function OrderDetails({ order }: { order: OrderView }) {
   const home = useSlice('nav', (s) => s.home);
+  const trackingPage = useSlice('kiosk', (s) => s.state?.retail?.trackingPage ?? null);
   return (
     <div className="screen order">
       <h1>Thank you!</h1>
@@ -102,9 +103,18 @@ function OrderDetails({ order }: { order: OrderView }) {
         {formatDuration(order.durationMs)}
       </p>
       <TrackingNumber value={order.trackingNumber} />
-      <p className="order-follow">
-        Follow your order with this number: scan the QR code on your receipt to open its tracking
-        page, or ask at the counter.
+      <p className="order-follow" data-testid="order-follow">
+        {trackingPage === null ? (
+          <>
+            Follow your order with this number: scan the QR code on your receipt to open its
+            tracking page, or ask at the counter.
+          </>
+        ) : (
+          <>
+            Follow your order at <strong>{`${trackingPage}${order.trackingNumber}`}</strong>, or
+            scan the QR code on your receipt.
+          </>
+        )}
       </p>
       <OrderProgress order={order} />
       <button type="button" className="primary" onClick={home}>
