@@ -1,4 +1,4 @@
-import { plainDecodeArgs } from '../decode.js';
+import { firstAudioStream, input, pcmOutput } from '../args.js';
 import { isFfmpegError, lastErrorLine } from '../errors.js';
 import { spawnFfmpeg } from '../runner.js';
 import type { MediaTools } from '../types.js';
@@ -24,7 +24,7 @@ export async function decodeTrackToWav(
   file: string,
   opts: DecodeTrackOptions,
 ): Promise<WrittenTrack> {
-  const child = spawnFfmpeg(plainDecodeArgs(source), { tools: opts.tools, signal: opts.signal });
+  const child = spawnFfmpeg(cdDecodeArgs(source), { tools: opts.tools, signal: opts.signal });
   let writeError: unknown = null;
   const writing = writeTrackWav(child.stdout, file, opts.onFrames).catch((err: unknown) => {
     writeError = err;
@@ -50,10 +50,22 @@ export async function decodeTrackToWav(
   return written!;
 }
 
+/**
+ * The plain decode (as decode.ts's plainDecodeArgs) with `-flush_packets 0`: without it
+ * ffmpeg flushes its pipe after every packet (about 4.6 KiB of PCM for MP3), and reading
+ * a 74-minute disc in pieces that small costs more than the decoding. The bytes are the same.
+ */
+export function cdDecodeArgs(source: string): string[] {
+  return [...input(source), ...firstAudioStream, '-flush_packets', '0', ...pcmOutput()];
+}
+
 function decodeError(err: unknown, source: string, track: number): CdImageError {
   if (isFfmpegError(err, 'cancelled')) return cancelled(track);
   if (isFfmpegError(err, 'failed')) {
-    const reason = lastErrorLine(err.stderrTail, source) ?? `exit code ${err.exitCode}`;
+    // After "Stream map '0:a:0' matches no streams." (no audio in the file) ffmpeg prints a
+    // hint about the map syntax, which is no reason to show anyone.
+    const log = err.stderrTail.replace(/^To ignore this, add a trailing '\?' to the map\.$/m, '');
+    const reason = lastErrorLine(log, source) ?? `exit code ${err.exitCode}`;
     return new CdImageError({
       kind: 'unreadable-source',
       track,

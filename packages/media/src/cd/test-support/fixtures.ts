@@ -1,7 +1,9 @@
 // Sources and reference decodes for the CD image tests, made with real ffmpeg.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
+import { open, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { runFfmpeg } from '../../runner.js';
 import { wavHeader } from '../wav.js';
 
@@ -49,18 +51,25 @@ export async function writeSilentWav(file: string, frames: number): Promise<void
 /**
  * The plain reference decode the brief names, `ffmpeg -i SRC -f s16le -ar 44100 -ac 2 -`,
  * run as a separate process (not through our runner): its PCM's SHA-256 and frame count.
+ * Asynchronous, so a source served over HTTP by the test process itself can be read.
  */
-export function plainDecode(source: string): { sha256: string; frames: number } {
-  const r = spawnSync(
+export async function plainDecode(source: string): Promise<{ sha256: string; frames: number }> {
+  const child = spawn(
     'ffmpeg',
-    ['-v', 'error', '-i', source, '-f', 's16le', '-ar', '44100', '-ac', '2', '-'],
-    { maxBuffer: 1 << 30 },
+    ['-v', 'error', '-nostdin', '-i', source, '-f', 's16le', '-ar', '44100', '-ac', '2', '-'],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
   );
-  if (r.status !== 0) throw new Error(`reference decode of ${source} failed: ${String(r.stderr)}`);
-  return {
-    sha256: createHash('sha256').update(r.stdout).digest('hex'),
-    frames: r.stdout.length / 4,
-  };
+  const hash = createHash('sha256');
+  let bytes = 0;
+  let stderr = '';
+  child.stdout.on('data', (c: Buffer) => {
+    hash.update(c);
+    bytes += c.length;
+  });
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+  if (code !== 0) throw new Error(`reference decode of ${source} failed: ${stderr}`);
+  return { sha256: hash.digest('hex'), frames: bytes / 4 };
 }
 
 /** Runs a command to the end; its output as Latin-1 (CD-TEXT bytes), and its exit status. */
@@ -74,5 +83,50 @@ export function run(
     stdout: r.stdout.toString('latin1'),
     stderr: r.stderr.toString('latin1'),
     status: r.status ?? -1,
+  };
+}
+
+/**
+ * A WAV of `seconds` of silence that takes no disk space: the header, then a hole. ffmpeg
+ * reads it as fast as a pipe carries bytes, so a disc-length source costs nothing to make.
+ */
+export async function makeSparseWav(file: string, seconds: number): Promise<void> {
+  const dataBytes = Math.round(seconds * 44_100) * 4;
+  const fh = await open(file, 'w');
+  try {
+    await fh.write(wavHeader(dataBytes), 0, 44, 0);
+    await fh.truncate(44 + dataBytes);
+  } finally {
+    await fh.close();
+  }
+}
+
+/**
+ * An HTTP server on loopback whose one URL sends a WAV header promising ten minutes and a
+ * second of audio, then nothing more, ever: a decode of it ends only when it is killed.
+ */
+export async function stallingServer(): Promise<{
+  url: string;
+  /** Resolves once a client has received the first second of audio. */
+  started: Promise<void>;
+  close: () => Promise<void>;
+}> {
+  let onStarted = () => undefined as void;
+  const started = new Promise<void>((resolve) => (onStarted = resolve));
+  const dataBytes = 600 * 44_100 * 4;
+  const server = createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'audio/wav', 'content-length': 44 + dataBytes });
+    res.write(Buffer.concat([wavHeader(dataBytes), Buffer.alloc(44_100 * 4)]), () => onStarted());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/stall.wav`,
+    started,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
