@@ -152,6 +152,9 @@ async function decodeAll(
   const sectorsSoFar: number[] = sources.map(() => 0);
   let programSectors: number = RED_BOOK.pregapSectors;
   const results: WrittenTrack[] = [];
+  // Each WAV is fsynced while the next track decodes: the rename that publishes the image
+  // must not outlive its data, and waiting for the disk in the decode slot would idle a core.
+  const syncs: Promise<void>[] = [];
   let firstError: CdImageError | null = null;
   let next = 0;
   let done = 0;
@@ -174,7 +177,8 @@ async function decodeAll(
     while (next < total && !signal.aborted) {
       const i = next++;
       try {
-        const written = await decodeTrackToWav(sources[i]!, join(temp, trackFileName(i + 1)), {
+        const file = join(temp, trackFileName(i + 1));
+        const written = await decodeTrackToWav(sources[i]!, file, {
           track: i + 1,
           tools: { ...defaultTools, ...(req.ffmpeg === undefined ? {} : { ffmpeg: req.ffmpeg }) },
           signal,
@@ -184,6 +188,18 @@ async function decodeAll(
           throw tooShort(i + 1, req.tracks[i]!.title, written.frames);
         }
         results[i] = written;
+        syncs.push(
+          syncPath(file).catch((err: unknown) => {
+            failWith(
+              new CdImageError({
+                kind: 'tool-failed',
+                track: i + 1,
+                message: `track ${i + 1}: cannot sync ${file}: ${(err as Error).message}`,
+                cause: err,
+              }),
+            );
+          }),
+        );
         done++;
         // The last report (fraction 1) comes once the image is in place.
         if (done < total)
@@ -207,6 +223,7 @@ async function decodeAll(
     }
   };
   await Promise.all(Array.from({ length: Math.min(req.concurrency, total) }, worker));
+  await Promise.all(syncs);
   if (firstError !== null) throw firstError;
   if (signal.aborted) throw cancelled();
   return results;

@@ -45,8 +45,8 @@ export interface WrittenTrack {
  * padded with silence to whole sectors, so cdrdao sees exact sector boundaries and never
  * pads on its own. The PCM is hashed as it passes, and `onFrames` hears the running frame
  * count, so a caller can stop a disc that has grown too long without waiting for the end.
- * The header is written last, once the length is known, and the file is fsynced: the image
- * folder is renamed into place after this, and a rename can outlive unsynced data.
+ * The header is written last, once the length is known. The file is not fsynced here: the
+ * caller does that while the next track decodes (see assembleCdImage).
  */
 export async function writeTrackWav(
   pcm: Readable,
@@ -92,7 +92,6 @@ export async function writeTrackWav(
     }
     await flush();
     await fh.write(wavHeader(pcmBytes + padBytes), 0, WAV_HEADER_BYTES, 0);
-    await fh.sync();
     return { frames, sectors, pcmSha256: hash.digest('hex') };
   } finally {
     await fh.close();
