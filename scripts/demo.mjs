@@ -42,15 +42,25 @@ const uiDir = path.join(root, 'apps/kiosk/dist/renderer');
 if (!existsSync(path.join(uiDir, 'index.html')))
   console.warn('[demo] the UI is not built; run npm run build');
 
-/** Every child we started, stopped together. */
-const children = [];
+/** The cores and the money simulators we started. */
+const cores = [];
+const sims = [];
 let stopping = false;
-const stop = () => {
+const running = (child) => child.exitCode === null && child.signalCode === null;
+/** Cores first (they inhibit their acceptors on the way out), then the simulators. */
+const stop = async () => {
+  if (stopping) return;
   stopping = true;
-  for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
+  await Promise.all(
+    cores.filter(running).map((c) => {
+      c.kill('SIGTERM');
+      return new Promise((r) => c.once('exit', r));
+    }),
+  );
+  for (const s of sims) if (running(s)) s.kill('SIGTERM');
 };
-process.on('SIGINT', stop);
-process.on('SIGTERM', stop);
+process.on('SIGINT', () => void stop());
+process.on('SIGTERM', () => void stop());
 
 /** Starts a money simulator panel; resolves with its ptys and URL, or null. */
 async function startMoneySim(label, panelPort) {
@@ -59,12 +69,12 @@ async function startMoneySim(label, panelPort) {
     [path.join(root, 'firmware-hal/dist/money/sim-panel-cli.js'), '--port', panelPort],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
-  children.push(money);
+  sims.push(money);
   money.on('exit', (code) => {
     if (stopping) return;
     console.error(`[demo] the ${label} money simulator exited (code ${code}); stopping`);
     process.exitCode = 1;
-    stop();
+    void stop();
   });
   return new Promise((resolve) => {
     readline.createInterface({ input: money.stdout }).once('line', (line) => {
@@ -90,7 +100,7 @@ function startCore(label, config, args, onReady) {
     [path.join(root, 'packages/kiosk-core/dist/cli.js'), '--config', configFile, ...args],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
-  children.push(core);
+  cores.push(core);
   readline.createInterface({ input: core.stderr }).on('line', (line) => {
     // The core logs JSON lines; show them as short readable lines.
     try {
@@ -116,7 +126,7 @@ function startCore(label, config, args, onReady) {
     if (code) console.error(`[demo] the ${label} core exited with code ${code}`);
     if (!stopping) {
       process.exitCode = code ?? (signal ? 0 : 1);
-      stop();
+      void stop();
     }
   });
   return core;
@@ -127,7 +137,7 @@ function startCore(label, config, args, onReady) {
 const sim = await startMoneySim('jukebox', moneyPort);
 const retailSim = withRetail ? await startMoneySim('retail', retailMoneyPort) : null;
 if (!sim || (withRetail && !retailSim)) {
-  stop();
+  await stop();
   console.error('[demo] a money simulator did not start (is socat installed?)');
   process.exit(1);
 }
@@ -228,4 +238,7 @@ if (withRetail) {
   );
 }
 
-process.on('exit', () => stop());
+// Last resort: nothing may outlive the demo.
+process.on('exit', () => {
+  for (const child of [...cores, ...sims]) if (running(child)) child.kill('SIGKILL');
+});
