@@ -5,6 +5,7 @@ import { cachedStatement } from '../db/statements.js';
 import type { Library } from '../library/index.js';
 import type { Logger } from '../log.js';
 import type { TelemetryOutbox } from '../telemetry/index.js';
+import { PauseHolders } from './pause-holders.js';
 import { ContentSync, type SyncProgress } from './content-sync.js';
 import { ControlChannel, type ChannelState } from './control-channel.js';
 import { loadEnrollment, saveEnrollment, type StoredEnrollment } from './enrollment-store.js';
@@ -54,7 +55,7 @@ export class SyncAgent {
   private state: FleetLinkStatus['link'] = 'enrolling';
   private detail: string | null = null;
   /** Who holds downloads paused, and why (the operator, a CD burn). */
-  private readonly pauses = new Map<string, string>();
+  private readonly pauses = new PauseHolders();
   private syncRetry: NodeJS.Timeout | null = null;
   private syncFailures = 0;
 
@@ -76,20 +77,19 @@ export class SyncAgent {
    * no holder is left, so a burn ending cannot undo the operator's pause, nor the other way.
    */
   pauseDownloads(reason: string, holder = 'operator'): void {
-    this.pauses.set(holder, reason);
+    this.pauses.hold(holder, reason);
     this.content?.pause(reason);
   }
 
   resumeDownloads(holder = 'operator'): void {
-    this.pauses.delete(holder);
-    const still = [...this.pauses.values()].at(-1);
-    if (still === undefined) this.content?.resume();
+    const still = this.pauses.release(holder);
+    if (still === null) this.content?.resume();
     else this.content?.pause(still);
   }
 
   /** True while some holder keeps downloads paused. */
   downloadsPaused(): boolean {
-    return this.pauses.size > 0;
+    return this.pauses.reason() !== null;
   }
 
   /** Starts in the background; never throws. */
@@ -191,8 +191,8 @@ export class SyncAgent {
       },
     });
     content.onProgress(() => this.opts.changed());
-    const pause = [...this.pauses.values()].at(-1);
-    if (pause !== undefined) content.pause(pause);
+    const pause = this.pauses.reason();
+    if (pause !== null) content.pause(pause);
     this.content = content;
 
     const channel = new ControlChannel({
