@@ -68,6 +68,15 @@ describe('kiosk WebSocket', () => {
       error: { code: 'not_found' },
     });
     expect(await c.call('search', { query: '"*) OR NEAR(' })).toMatchObject({ ok: true });
+    // A jukebox is not a CD terminal: the retail calls say so, and previews are not served.
+    expect(
+      await c.call('placeOrder', { requestId: 'jukebox-001', title: 'x', trackIds: [1] }),
+    ).toMatchObject({ ok: false, error: { code: 'unavailable', message: /not a retail/ } });
+    expect(await c.call('quoteDisc', { trackIds: [1] })).toMatchObject({
+      ok: false,
+      error: { code: 'unavailable' },
+    });
+    expect((await fetch(`${core.url}/media/previews/1`)).status).toBe(404);
     expect(await c.call('getState')).toMatchObject({ ok: true });
     c.close();
   });

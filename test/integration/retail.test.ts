@@ -299,6 +299,74 @@ describe('a retail terminal', () => {
     expect(disc).toMatch(new RegExp(`^message:\\s+${recording.recordingId}$`, 'm'));
   }, 180_000);
 
+  it('refuses malformed retail requests with a clear error and changes nothing', async () => {
+    const before = core.jukebox.telemetry.outbox.lastSeq();
+    const balance = core.jukebox.state().credits;
+    const bad: [string, unknown, RegExp][] = [
+      ['placeOrder', { title: 'x', trackIds: [ids[0]] }, /requestId/],
+      ['placeOrder', { requestId: 'short', title: 'x', trackIds: [ids[0]] }, /requestId/],
+      ['placeOrder', { requestId: 'valid-id-01', title: '', trackIds: [ids[0]] }, /title/],
+      ['placeOrder', { requestId: 'valid-id-02', title: 'a\u0007b', trackIds: [ids[0]] }, /title/],
+      [
+        'placeOrder',
+        { requestId: 'valid-id-03', title: 'x'.repeat(81), trackIds: [ids[0]] },
+        /title/,
+      ],
+      ['placeOrder', { requestId: 'valid-id-04', title: 'x', trackIds: [] }, /trackIds/],
+      ['placeOrder', { requestId: 'valid-id-05', title: 'x', trackIds: ['1'] }, /trackIds/],
+      ['placeOrder', { requestId: 'valid-id-06', title: 'x', trackIds: [-1] }, /trackIds/],
+      [
+        'placeOrder',
+        { requestId: 'valid-id-07', title: 'x', trackIds: [ids[0]], customer: { email: 'no' } },
+        /email/,
+      ],
+      ['quoteDisc', { trackIds: Array.from({ length: 501 }, () => 1) }, /trackIds/],
+      ['quoteDisc', { trackIds: 'all' }, /trackIds/],
+      ['redeemVoucher', { code: '' }, /code/],
+      ['redeemVoucher', { code: 'x'.repeat(33) }, /code/],
+      ['getOrder', { trackingNumber: 5 }, /trackingNumber/],
+    ];
+    for (const [method, params, field] of bad) {
+      const r = (await client.call(method, params)) as {
+        ok: boolean;
+        error?: { code: string; message: string };
+      };
+      expect(r.ok, `${method} ${JSON.stringify(params).slice(0, 60)}`).toBe(false);
+      expect(r.error?.code).toBe('bad_request');
+      expect(r.error?.message).toMatch(field);
+    }
+    expect(await client.call('getOrder', { trackingNumber: 'ZZZZ-ZZZZ-ZZZZ' })).toMatchObject({
+      ok: false,
+      error: { code: 'not_found' },
+    });
+    expect(await client.call('redeemVoucher', { code: 'NOPE-NOPE-NOPE' })).toMatchObject({
+      ok: false,
+      error: { code: 'not_found' },
+    });
+    // The operator's voucher endpoint: token first, then the body.
+    const token = readFileSync(path.join(tmp.dir, 'data', 'operator.token'), 'utf8').trim();
+    const post = (body: unknown, auth = `Bearer ${token}`) =>
+      fetch(`${core.url}/api/v1/operator/vouchers`, {
+        method: 'POST',
+        headers: { authorization: auth, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    expect((await post({ credits: 100, staff: 'amy' }, 'Bearer wrong')).status).toBe(401);
+    for (const body of [
+      {},
+      { credits: 0, staff: 'amy' },
+      { credits: 100_001, staff: 'amy' },
+      { credits: 1.5, staff: 'amy' },
+      { credits: 100 },
+      { credits: 100, staff: 'amy', extra: true },
+    ]) {
+      const res = await post(body);
+      expect(res.status, JSON.stringify(body)).toBe(400);
+    }
+    expect(core.jukebox.telemetry.outbox.lastSeq()).toBe(before);
+    expect(core.jukebox.state().credits).toBe(balance);
+  });
+
   it('cuts a low-quality preview of a track and serves it with ranges', async () => {
     const res = await fetch(`${core.url}/media/previews/${ids[0]}`);
     expect(res.status).toBe(200);
