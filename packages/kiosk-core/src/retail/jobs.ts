@@ -147,6 +147,16 @@ export class BurnJobs {
       .immediate();
   }
 
+  /** How many drives the job has failed on. */
+  triedCount(orderId: number): number {
+    return (
+      cachedStatement<[number], { n: number }>(
+        this.db,
+        'SELECT json_array_length(tried) AS n FROM burn_jobs WHERE order_id = ?',
+      ).get(orderId)?.n ?? 0
+    );
+  }
+
   /** Drives the job has not failed on yet, among `burnerIds`. */
   untried(orderId: number, burnerIds: readonly string[]): string[] {
     const row = cachedStatement<[number], { tried: string }>(

@@ -220,6 +220,24 @@ describe('BurnStation', () => {
     expect(a.burned).toHaveLength(1);
   });
 
+  it('a job that keeps being cut by restarts is refunded after the fourth', async () => {
+    const a = drive('a', ['hang', 'hang', 'hang', 'hang', 'ok']);
+    const s = setup([a]);
+    const tn = s.place('Poison');
+    for (let i = 0; i < 4; i++) {
+      station!.start();
+      await vi.waitFor(() => expect(s.orders.view(tn)?.status).toBe('burning'));
+      await station!.close();
+      s.restart();
+    }
+    station!.start();
+    const order = await s.settled(tn);
+    expect(order.status).toBe('refunded');
+    expect(order.events.filter((e) => e.kind === 'retry')).toHaveLength(3);
+    expect(s.f.ledger.balance()).toBe(899);
+    expect(a.burned).toEqual([]);
+  });
+
   it('two drives burn two orders at once; downloads pause once and resume after the last', async () => {
     const gateOrder: string[] = [];
     const slow = (id: string): StationBurner => ({

@@ -81,6 +81,9 @@ export interface StationOptions {
   formatPrice: (credits: number) => string;
 }
 
+/** Attempts cut short by restarts that a job may have before its price is refunded. */
+export const MAX_RESTART_RETRIES = 3;
+
 interface BurnerSlot {
   burner: StationBurner;
   job: ClaimedJob | null;
@@ -292,7 +295,14 @@ export class BurnStation {
     if (order === null) return;
     const ids = this.slots.map((s) => s.burner.id);
     const untried = jobs.untried(job.orderId, ids).filter((id) => id !== failedOn);
-    const canRetry = job.attempt < config.maxAttempts && (failedOn === null || untried.length > 0);
+    // Drive failures count against `maxAttempts`; restarts are not the disc's fault and get
+    // their own bound, so a job that itself crashes the terminal cannot loop for ever.
+    const driveFailures = jobs.triedCount(job.orderId) + (failedOn === null ? 0 : 1);
+    const restarts = job.attempt - driveFailures;
+    const canRetry =
+      failedOn === null
+        ? restarts <= MAX_RESTART_RETRIES
+        : driveFailures < config.maxAttempts && untried.length > 0;
     if (canRetry) {
       jobs.event(job, {
         kind: 'retry',
