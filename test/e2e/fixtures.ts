@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -200,33 +200,36 @@ export async function startFleetProcess(): Promise<{
   );
   const cli = path.join(root, 'fleet-server/dist/cli.js');
   const env = { PATH: process.env.PATH, HOME: process.env.HOME };
-  const admin = spawn(
+  // Quiet unless it fails: the suite's output is the tests'.
+  const admin = spawnSync(
     process.execPath,
     [
-      cli,
-      'admin',
-      'create',
-      '--config',
-      configFile,
-      '--username',
-      FLEET_ADMIN.username,
-      '--password-env',
-      'E2E_FLEET_PASSWORD',
+      ...[cli, 'admin', 'create', '--config', configFile],
+      ...['--username', FLEET_ADMIN.username, '--password-env', 'E2E_FLEET_PASSWORD'],
     ],
-    { env: { ...env, E2E_FLEET_PASSWORD: FLEET_ADMIN.password }, stdio: 'inherit' },
+    { env: { ...env, E2E_FLEET_PASSWORD: FLEET_ADMIN.password }, encoding: 'utf8' },
   );
-  const adminCode = await new Promise<number | null>((r) => admin.once('exit', r));
-  if (adminCode !== 0) throw new Error(`fleet admin create exited ${adminCode}`);
+  if (admin.status !== 0) {
+    throw new Error(`fleet admin create exited ${admin.status}: ${admin.stderr}`);
+  }
   const child = spawn(process.execPath, [cli, 'serve', '--config', configFile], {
     env,
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const serverLog: string[] = [];
+  // Warnings and errors only reach the test output when asked for (E2E_CORE_LOG).
+  readline.createInterface({ input: child.stderr! }).on('line', (l) => {
+    serverLog.push(l);
+    if (process.env.E2E_CORE_LOG) console.log(l);
   });
   const url = await new Promise<string>((resolve, reject) => {
     readline.createInterface({ input: child.stdout! }).on('line', (line) => {
       const m = /^FLEET_SERVER_READY (\S+)/.exec(line);
       if (m) resolve(m[1]!);
     });
-    child.once('exit', (code) => reject(new Error(`fleet server exited with ${code}`)));
+    child.once('exit', (code) =>
+      reject(new Error(`fleet server exited with ${code}:\n${serverLog.join('\n')}`)),
+    );
   });
   const login = await fetch(`${url}/api/v1/auth/login`, {
     method: 'POST',

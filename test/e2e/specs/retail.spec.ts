@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import {
@@ -169,4 +169,49 @@ test('build a 15-track disc, drag to reorder, pay with coins, burn; the order is
     await expect(page.getByText(step).first()).toBeVisible();
   }
   await expect(page.locator('body')).not.toContainText('e2e-shop');
+});
+
+test('the operator view of a retail terminal shows the burners and orders, and issues a voucher the UI redeems', async ({
+  page,
+  shop,
+}) => {
+  const { core } = shop;
+  await page.goto(`${core.url}/operator`);
+  const retail = page.getByRole('region', { name: 'CD burning' });
+  await expect(retail).toBeVisible();
+  await expect(
+    retail.getByText(/Orders: 0 queued, 0 in the works, 0 done, 0 refunded/),
+  ).toBeVisible();
+  await expect(retail.getByRole('list', { name: 'Burners' })).toContainText(
+    'image-1 (image): idle',
+  );
+  const token = readFileSync(path.join(core.dataDir, 'operator.token'), 'utf8').trim();
+  await page.getByRole('textbox', { name: 'Operator token' }).fill(token);
+  await page.getByRole('button', { name: 'Use', exact: true }).click();
+  const form = page.getByRole('form', { name: 'Voucher' });
+  await form.getByLabel('Credits').fill('425');
+  await form.getByLabel('Note').fill('sorry for the wait');
+  await form.getByLabel('Your name').fill('amy');
+  await form.getByRole('button', { name: 'Issue a voucher' }).click();
+  const issued = form.getByRole('status');
+  await expect(issued).toHaveText(/^Voucher [0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4} \(425 credits\)$/);
+  const code = /Voucher (\S+)/.exec((await issued.textContent())!)![1]!;
+
+  // The customer redeems it at checkout on the touch screen.
+  await page.goto(core.url);
+  const start = page.getByRole('button', { name: 'Touch to start', exact: true });
+  if (await start.isVisible()) await start.click();
+  await page.getByRole('list', { name: 'Genres' }).getByRole('button').first().click();
+  const add = page.getByRole('button', { name: /^Add .* to disc$/ }).first();
+  await add.click();
+  await page.getByRole('button', { name: 'Checkout', exact: true }).click();
+  await page.getByRole('button', { name: 'Edit voucher code' }).click();
+  const keys = page.getByRole('dialog', { name: 'Voucher code' });
+  for (const ch of code.replace(/-/g, '')) {
+    await keys.getByRole('button', { name: ch, exact: true }).click();
+  }
+  await keys.getByRole('button', { name: 'Done', exact: true }).click();
+  await page.getByRole('button', { name: 'Redeem voucher' }).click();
+  await expect(page.getByTestId('voucher-message')).toContainText('4.25');
+  await expect.poll(async () => (await core.status()).credits).toBe(425);
 });

@@ -61,6 +61,19 @@ export const OPERATOR_HTML = `<!doctype html>
     <button type="submit">Record that the cash box was emptied</button>
   </form>
 </section>
+<section aria-labelledby="retailTitle" id="retail" hidden>
+  <h2 id="retailTitle">CD burning</h2>
+  <p id="orders"></p>
+  <ul id="burners" aria-label="Burners"></ul>
+  <form id="voucher" aria-label="Voucher">
+    <h3>Voucher</h3>
+    <label>Credits <input name="credits" type="number" min="1" max="100000" value="899" required></label>
+    <label>Note <input name="note" maxlength="200" placeholder="e.g. scratched disc"></label>
+    <label>Your name <input name="staff" required maxlength="64"></label>
+    <button type="submit">Issue a voucher</button>
+    <p id="voucherCode" role="status"></p>
+  </form>
+</section>
 <section aria-labelledby="playerTitle">
   <h2 id="playerTitle">Player</h2>
   <p id="player"></p>
@@ -162,6 +175,23 @@ function render(s) {
     if (d.state !== 'ready') li.className = 'bad';
     return li;
   }));
+  const r = s.retail;
+  $('retail').hidden = !r;
+  if (r) {
+    const o = r.orders;
+    $('orders').textContent = 'Orders: ' + o.queued + ' queued, ' +
+      (o.assembling + o.burning + o.verifying) + ' in the works, ' + o.done + ' done, ' +
+      o.refunded + ' refunded';
+    $('burners').replaceChildren(...r.burners.map((b) => {
+      const li = document.createElement('li');
+      li.textContent = b.id + ' (' + b.driver + '): ' + b.state +
+        (b.trackingNumber ? ' · order ' + b.trackingNumber : '') +
+        (b.progress !== null ? ' · ' + Math.round(b.progress * 100) + '%' : '') +
+        (b.detail ? ' · ' + b.detail : '');
+      if (b.state === 'offline') li.className = 'bad';
+      return li;
+    }));
+  }
   const np = s.nowPlaying;
   $('player').textContent = 'Player ' + s.player + (np ? ' · now playing ' + np.track.title + ' by ' + np.track.artist : '') +
     ' · ' + s.queue.length + ' in the queue';
@@ -224,6 +254,19 @@ $('collect').addEventListener('submit', async (e) => {
   const f = new FormData(e.target);
   const r = await act('/collection', { staff: String(f.get('staff')) });
   if (r) say('Collection #' + r.collection.id + ' recorded: the cash box held ' + money(r.collected.totalCents, 2) + '.');
+});
+$('voucher').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const f = new FormData(e.target);
+  const note = String(f.get('note') || '').trim();
+  const v = await act('/vouchers', Object.assign(
+    { credits: Number(f.get('credits')), staff: String(f.get('staff')) },
+    note ? { note } : {},
+  ));
+  if (v) {
+    $('voucherCode').textContent = 'Voucher ' + v.code + ' (' + v.credits + ' credits)';
+    say('Voucher ' + v.code + ' issued.');
+  }
 });
 $('tokenState').textContent = sessionStorage.getItem(tokenKey) ? 'token set for this tab' : '';
 void poll();
