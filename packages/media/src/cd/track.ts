@@ -1,62 +1,90 @@
-import { firstAudioStream, input, pcmOutput } from '../args.js';
+import { RED_BOOK } from '@jukebox/protocol';
+import { firstAudioStream, input } from '../args.js';
 import { isFfmpegError, lastErrorLine } from '../errors.js';
-import { spawnFfmpeg } from '../runner.js';
+import { runFfmpeg } from '../runner.js';
 import type { MediaTools } from '../types.js';
 import { CdImageError } from './errors.js';
-import { writeTrackWav, type WrittenTrack } from './wav.js';
+import { finishTrackWav, type WrittenTrack } from './wav.js';
 
 export interface DecodeTrackOptions {
   /** 1-based, for messages. */
   track: number;
   tools: MediaTools;
   signal: AbortSignal;
+  /** Frames decoded so far, as ffmpeg reports its progress (about twice a second). */
   onFrames?: (frames: number) => void;
 }
 
 /**
- * Decodes one source to a sector-padded WAV. The decode is the plain one (`-f s16le -ar 44100
- * -ac 2`, first audio stream): ffmpeg's default resampler for other rates, its default mix
- * for other layouts (mono goes to both channels), nothing else, so the PCM on the disc is
- * what any ffmpeg decode of the source gives. Rejects with a CdImageError only.
+ * ffmpeg arguments that decode `source` to a Red Book WAV at `target`: the plain decode
+ * (first audio stream, `-ar 44100 -ac 2`: ffmpeg's default resampler for other rates, its
+ * default mix for other layouts, so mono goes to both channels, nothing else), written by
+ * ffmpeg's WAV muxer. `-bitexact` and no metadata keep the header the canonical 44 bytes
+ * finishTrackWav checks; `-n` never writes over a file.
+ *
+ * ffmpeg writes the file itself, as a plain `ffmpeg -i SRC OUT.wav` does, rather than piping
+ * PCM through Node: for a 74-minute disc, reading 780 MB from a pipe in ffmpeg's 32 KiB
+ * writes cost a second or two of CPU, where reading the file back in 1 MiB reads to hash it
+ * costs a tenth of that.
+ */
+export function cdDecodeArgs(source: string, target: string): string[] {
+  return [
+    '-n',
+    ...input(source),
+    ...firstAudioStream,
+    '-map_metadata',
+    '-1',
+    '-bitexact',
+    '-c:a',
+    'pcm_s16le',
+    '-ar',
+    String(RED_BOOK.sampleRate),
+    '-ac',
+    String(RED_BOOK.channels),
+    '-f',
+    'wav',
+    target,
+  ];
+}
+
+/**
+ * Decodes one source to a sector-padded WAV (see cdDecodeArgs and finishTrackWav); the PCM
+ * on the disc is what any plain ffmpeg decode of the source gives. Rejects with a
+ * CdImageError only.
  */
 export async function decodeTrackToWav(
   source: string,
   file: string,
   opts: DecodeTrackOptions,
 ): Promise<WrittenTrack> {
-  const child = spawnFfmpeg(cdDecodeArgs(source), { tools: opts.tools, signal: opts.signal });
-  let writeError: unknown = null;
-  const writing = writeTrackWav(child.stdout, file, opts.onFrames).catch((err: unknown) => {
-    writeError = err;
-    // Nobody reads the decoder any more: release its pipe and stop it.
-    child.stdout.destroy();
-    void child.kill();
-    return null;
-  });
-  const [decoded] = await Promise.allSettled([child.done]);
-  const written = await writing;
-
+  const { onFrames } = opts;
+  try {
+    await runFfmpeg(cdDecodeArgs(source, file), {
+      tools: opts.tools,
+      signal: opts.signal,
+      ...(onFrames
+        ? {
+            onProgress: (p) => onFrames(Math.floor((p.outTimeMs * RED_BOOK.sampleRate) / 1000)),
+          }
+        : {}),
+    });
+  } catch (err) {
+    if (opts.signal.aborted) throw cancelled(opts.track);
+    throw decodeError(err, source, opts.track);
+  }
   if (opts.signal.aborted) throw cancelled(opts.track);
-  if (writeError !== null) {
-    const detail = writeError instanceof Error ? writeError.message : String(writeError);
+  try {
+    const written = await finishTrackWav(file);
+    onFrames?.(written.frames);
+    return written;
+  } catch (err) {
     throw new CdImageError({
       kind: 'tool-failed',
       track: opts.track,
-      message: `track ${opts.track}: cannot write ${file}: ${detail}`,
-      cause: writeError,
+      message: `track ${opts.track}: ${(err as Error).message}`,
+      cause: err,
     });
   }
-  if (decoded.status === 'rejected') throw decodeError(decoded.reason, source, opts.track);
-  return written!;
-}
-
-/**
- * The plain decode (as decode.ts's plainDecodeArgs) with `-flush_packets 0`: without it
- * ffmpeg flushes its pipe after every packet (about 4.6 KiB of PCM for MP3), and reading
- * a 74-minute disc in pieces that small costs more than the decoding. The bytes are the same.
- */
-export function cdDecodeArgs(source: string): string[] {
-  return [...input(source), ...firstAudioStream, '-flush_packets', '0', ...pcmOutput()];
 }
 
 function decodeError(err: unknown, source: string, track: number): CdImageError {
@@ -66,6 +94,14 @@ function decodeError(err: unknown, source: string, track: number): CdImageError 
     // hint about the map syntax, which is no reason to show anyone.
     const log = err.stderrTail.replace(/^To ignore this, add a trailing '\?' to the map\.$/m, '');
     const reason = lastErrorLine(log, source) ?? `exit code ${err.exitCode}`;
+    if (/No space left on device|Disk quota exceeded|Read-only file system/.test(reason)) {
+      return new CdImageError({
+        kind: 'tool-failed',
+        track,
+        message: `track ${track}: cannot write its WAV: ${reason}`,
+        cause: err,
+      });
+    }
     return new CdImageError({
       kind: 'unreadable-source',
       track,

@@ -1,18 +1,21 @@
 import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
-import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { useTempDir } from '../test-support/tmp.js';
-import { WAV_HEADER_BYTES, wavHeader, writeTrackWav } from './wav.js';
+import { WAV_HEADER_BYTES, finishTrackWav, wavHeader } from './wav.js';
 
 const tmp = useTempDir();
 
-function pcm(frames: number, chunk = 1000): Readable {
+function pcm(frames: number): Buffer {
   const bytes = Buffer.alloc(frames * 4);
   for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 7 + 1) & 0xff;
-  const parts: Buffer[] = [];
-  for (let at = 0; at < bytes.length; at += chunk) parts.push(bytes.subarray(at, at + chunk));
-  return Readable.from(parts);
+  return bytes;
+}
+
+async function wav(name: string, data: Buffer, header = wavHeader(data.length)): Promise<string> {
+  const file = tmp.path(name);
+  await writeFile(file, Buffer.concat([header, data]));
+  return file;
 }
 
 describe('wavHeader', () => {
@@ -28,42 +31,68 @@ describe('wavHeader', () => {
   });
 });
 
-describe('writeTrackWav', () => {
-  it('pads to whole sectors with silence and hashes only the PCM it was given', async () => {
+describe('finishTrackWav', () => {
+  it('pads to whole sectors with silence and hashes only the decoded PCM', async () => {
     const frames = 588 * 3 + 5;
-    const source = pcm(frames, 999); // chunks that split frames
-    const seen: number[] = [];
-    const written = await writeTrackWav(source, tmp.path('a.wav'), (f) => seen.push(f));
-    const file = await readFile(tmp.path('a.wav'));
-    const data = file.subarray(WAV_HEADER_BYTES);
-    expect(written.frames).toBe(frames);
-    expect(written.sectors).toBe(4);
-    expect(data.length).toBe(4 * 2352);
-    expect(file.readUInt32LE(40)).toBe(4 * 2352);
-    const expected = Buffer.concat(await pcm(frames).toArray());
-    expect(data.subarray(0, frames * 4).equals(expected)).toBe(true);
-    expect(data.subarray(frames * 4).every((b) => b === 0)).toBe(true);
-    expect(written.pcmSha256).toBe(createHash('sha256').update(expected).digest('hex'));
-    expect(seen.at(-1)).toBe(frames);
-    expect(seen).toEqual([...seen].sort((x, y) => x - y));
+    const data = pcm(frames);
+    const file = await wav('a.wav', data);
+    const written = await finishTrackWav(file);
+    const out = await readFile(file);
+    expect(written).toEqual({
+      frames,
+      sectors: 4,
+      pcmSha256: createHash('sha256').update(data).digest('hex'),
+    });
+    expect(out.subarray(0, WAV_HEADER_BYTES).equals(wavHeader(4 * 2352))).toBe(true);
+    expect(out.length).toBe(WAV_HEADER_BYTES + 4 * 2352);
+    expect(out.subarray(WAV_HEADER_BYTES, WAV_HEADER_BYTES + data.length).equals(data)).toBe(true);
+    expect(out.subarray(WAV_HEADER_BYTES + data.length).every((b) => b === 0)).toBe(true);
+  });
+
+  it('hashes a file longer than its read buffer', async () => {
+    const data = pcm(600_000); // 2.4 MB: three reads
+    const written = await finishTrackWav(await wav('long.wav', data));
+    expect(written.pcmSha256).toBe(createHash('sha256').update(data).digest('hex'));
   });
 
   it('adds nothing to a track of whole sectors', async () => {
-    const written = await writeTrackWav(pcm(588 * 2), tmp.path('b.wav'));
-    expect(written.sectors).toBe(2);
-    expect((await readFile(tmp.path('b.wav'))).length).toBe(WAV_HEADER_BYTES + 2 * 2352);
+    const file = await wav('b.wav', pcm(588 * 2));
+    expect((await finishTrackWav(file)).sectors).toBe(2);
+    expect((await readFile(file)).length).toBe(WAV_HEADER_BYTES + 2 * 2352);
   });
 
-  it('refuses output that is not whole frames', async () => {
-    const odd = Readable.from([Buffer.alloc(10)]);
-    await expect(writeTrackWav(odd, tmp.path('c.wav'))).rejects.toThrow(
-      'the decoder wrote 10 bytes, not a whole number of frames',
+  it.each([
+    [
+      'a mono header',
+      () => {
+        const h = wavHeader(4000);
+        h.writeUInt16LE(1, 22);
+        return h;
+      },
+    ],
+    [
+      'a 48 kHz header',
+      () => {
+        const h = wavHeader(4000);
+        h.writeUInt32LE(48_000, 24);
+        return h;
+      },
+    ],
+    ['a data size that is not the file', () => wavHeader(3996)],
+    ['a LIST chunk before the data', () => Buffer.from('RIFF....WAVELIST')],
+  ])('refuses %s rather than hash the wrong bytes', async (_what, header) => {
+    const file = await wav('bad.wav', pcm(1000), header());
+    await expect(finishTrackWav(file)).rejects.toThrow(
+      /is not a 44\.1 kHz 16-bit stereo WAV with a 44-byte header/,
     );
   });
 
-  it('never writes over an existing file', async () => {
-    await writeFile(tmp.path('d.wav'), 'keep me');
-    await expect(writeTrackWav(pcm(588), tmp.path('d.wav'))).rejects.toThrow(/EEXIST/);
-    expect(await readFile(tmp.path('d.wav'), 'utf8')).toBe('keep me');
+  it('refuses a file shorter than a header, and PCM that is not whole frames', async () => {
+    await writeFile(tmp.path('tiny.wav'), 'RIFF');
+    await expect(finishTrackWav(tmp.path('tiny.wav'))).rejects.toThrow(/44-byte header/);
+    const odd = await wav('odd.wav', Buffer.alloc(10));
+    await expect(finishTrackWav(odd)).rejects.toThrow(
+      'holds 10 bytes of PCM, not a whole number of frames',
+    );
   });
 });

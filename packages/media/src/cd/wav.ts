@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
-import type { Readable } from 'node:stream';
 import { RED_BOOK, sectorsForFrames } from '@jukebox/protocol';
 
 /** Bytes of one stereo 16-bit frame. */
@@ -8,9 +7,8 @@ export const FRAME_BYTES = RED_BOOK.channels * RED_BOOK.bytesPerSample;
 /** The canonical 44-byte header: RIFF, a 16-byte `fmt ` chunk, then `data`. */
 export const WAV_HEADER_BYTES = 44;
 
-// Chunks are gathered up to this size before a write: one writev per MiB instead of one
-// write per 64 KiB pipe read keeps the system calls out of the decode's way.
-const WRITE_BATCH_BYTES = 1 << 20;
+// Reads of the decoded file go through one buffer of this size: few system calls, no garbage.
+const READ_BYTES = 1 << 20;
 
 /** A WAV header for `dataBytes` of Red Book PCM (44.1 kHz, 16-bit, stereo). */
 export function wavHeader(dataBytes: number): Buffer {
@@ -41,57 +39,42 @@ export interface WrittenTrack {
 }
 
 /**
- * Writes s16le stereo PCM from `pcm` to a new WAV file (`wx`: never over another file),
- * padded with silence to whole sectors, so cdrdao sees exact sector boundaries and never
- * pads on its own. The PCM is hashed as it passes, and `onFrames` hears the running frame
- * count, so a caller can stop a disc that has grown too long without waiting for the end.
- * The header is written last, once the length is known. The file is not fsynced here: the
- * caller does that while the next track decodes (see assembleCdImage).
+ * Turns a WAV that ffmpeg wrote (Red Book PCM, canonical 44-byte header: see cdDecodeArgs)
+ * into a track of the image: hashes its PCM, pads it with silence to whole sectors, so cdrdao
+ * sees exact sector boundaries and never pads on its own, and rewrites the header's sizes.
+ * Refuses a file whose header is anything else, rather than hashing the wrong bytes. The
+ * file is not fsynced here: the caller does that while the next track decodes.
  */
-export async function writeTrackWav(
-  pcm: Readable,
-  file: string,
-  onFrames?: (frames: number) => void,
-): Promise<WrittenTrack> {
-  const fh = await open(file, 'wx');
+export async function finishTrackWav(file: string): Promise<WrittenTrack> {
+  const fh = await open(file, 'r+');
   try {
+    const size = (await fh.stat()).size;
+    const header = Buffer.alloc(WAV_HEADER_BYTES);
+    await fh.read(header, 0, WAV_HEADER_BYTES, 0);
+    const dataBytes = size - WAV_HEADER_BYTES;
+    if (dataBytes < 0 || !header.equals(wavHeader(dataBytes))) {
+      throw new Error(
+        `${file} is not a 44.1 kHz 16-bit stereo WAV with a 44-byte header and ${dataBytes} bytes of PCM`,
+      );
+    }
+    if (dataBytes % FRAME_BYTES !== 0) {
+      throw new Error(`${file} holds ${dataBytes} bytes of PCM, not a whole number of frames`);
+    }
+
     const hash = createHash('sha256');
-    let pcmBytes = 0;
-    let batch: Buffer[] = [];
-    let batchBytes = 0;
-    let position = WAV_HEADER_BYTES;
-    const flush = async () => {
-      if (batchBytes === 0) return;
-      const chunks = batch;
-      const at = position;
-      position += batchBytes;
-      batch = [];
-      batchBytes = 0;
-      const { bytesWritten } = await fh.writev(chunks, at);
-      if (bytesWritten !== position - at) {
-        throw new Error(`short write to ${file}: ${bytesWritten} of ${position - at} bytes`);
-      }
-    };
-    for await (const chunk of pcm as AsyncIterable<Buffer>) {
-      hash.update(chunk);
-      pcmBytes += chunk.length;
-      batch.push(chunk);
-      batchBytes += chunk.length;
-      onFrames?.(Math.floor(pcmBytes / FRAME_BYTES));
-      if (batchBytes >= WRITE_BATCH_BYTES) await flush();
+    const buf = Buffer.allocUnsafe(READ_BYTES);
+    for (let at = WAV_HEADER_BYTES; at < size;) {
+      const { bytesRead } = await fh.read(buf, 0, Math.min(READ_BYTES, size - at), at);
+      if (bytesRead === 0) throw new Error(`${file} shrank while it was read`);
+      hash.update(buf.subarray(0, bytesRead));
+      at += bytesRead;
     }
-    if (pcmBytes % FRAME_BYTES !== 0) {
-      throw new Error(`the decoder wrote ${pcmBytes} bytes, not a whole number of frames`);
-    }
-    const frames = pcmBytes / FRAME_BYTES;
+
+    const frames = dataBytes / FRAME_BYTES;
     const sectors = sectorsForFrames(frames);
     const padBytes = (sectors * RED_BOOK.framesPerSector - frames) * FRAME_BYTES;
-    if (padBytes > 0) {
-      batch.push(Buffer.alloc(padBytes));
-      batchBytes += padBytes;
-    }
-    await flush();
-    await fh.write(wavHeader(pcmBytes + padBytes), 0, WAV_HEADER_BYTES, 0);
+    if (padBytes > 0) await fh.write(Buffer.alloc(padBytes), 0, padBytes, size);
+    await fh.write(wavHeader(dataBytes + padBytes), 0, WAV_HEADER_BYTES, 0);
     return { frames, sectors, pcmSha256: hash.digest('hex') };
   } finally {
     await fh.close();
