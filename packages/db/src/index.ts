@@ -32,4 +32,11 @@ export {
   StoredJsonError,
   type PortableColumns,
 } from './portable.js';
+export {
+  RowBatchStatement,
+  rowChunkSizes,
+  DEFAULT_ROWS_PER_STATEMENT,
+  type RowBatchOptions,
+} from './row-batch.js';
+export { DEFAULT_STATEMENT_CACHE_SIZE } from './statement-cache.js';
 export { isUniqueViolation, isForeignKeyViolation } from './errors.js';

@@ -11,6 +11,7 @@ import {
 } from 'kysely';
 import type { KyselyPlugin } from 'kysely';
 import pg from 'pg';
+import { CachingSqliteDatabase, DEFAULT_STATEMENT_CACHE_SIZE } from './statement-cache.js';
 import { parseDatabaseUrl, redactDatabaseUrl, type SqlDialectName } from './url.js';
 
 export interface OpenDatabaseOptions {
@@ -32,6 +33,11 @@ export interface OpenDatabaseOptions {
      * "Data that must never be lost"). NORMAL is faster and only risks the last commits.
      */
     synchronous?: 'FULL' | 'NORMAL';
+    /**
+     * Prepared statements kept by SQL text (default 256, 0 for none); Kysely's own driver
+     * prepares every query anew. See statement-cache.ts.
+     */
+    statementCacheSize?: number;
   };
   postgres?: {
     /** Pool size per process (default 10). */
@@ -84,7 +90,18 @@ export async function openDatabase<DB>(options: OpenDatabaseOptions): Promise<Ky
   const location = parseDatabaseUrl(options.url, options.baseDir);
   const plugins = options.plugins ?? [];
   if (location.dialect === 'sqlite') {
-    const database = openSqliteFile(location.path, options.sqlite ?? {});
+    const sqliteOptions = options.sqlite ?? {};
+    const file = openSqliteFile(location.path, sqliteOptions);
+    let database: CachingSqliteDatabase;
+    try {
+      database = new CachingSqliteDatabase(
+        file,
+        sqliteOptions.statementCacheSize ?? DEFAULT_STATEMENT_CACHE_SIZE,
+      );
+    } catch (err) {
+      file.close();
+      throw err;
+    }
     return new Kysely<DB>({ dialect: new SqliteDialect({ database }), plugins });
   }
   const schema = options.schema ?? location.schema;
