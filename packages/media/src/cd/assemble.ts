@@ -5,7 +5,12 @@ import { MEDIA_SECTORS, RED_BOOK, sectorsForFrames, type DiscMedia } from '@juke
 import { defaultTools } from '../types.js';
 import { fitCdText } from './cd-text.js';
 import { CdImageError } from './errors.js';
-import { checkRequest, type CdImageRequest, type CheckedRequest } from './request.js';
+import {
+  checkRequest,
+  type CdImageProgress,
+  type CdImageRequest,
+  type CheckedRequest,
+} from './request.js';
 import { buildToc } from './toc.js';
 import { cancelled, decodeTrackToWav } from './track.js';
 import type { WrittenTrack } from './wav.js';
@@ -65,19 +70,19 @@ export async function assembleCdImage(request: CdImageRequest): Promise<CdImage>
 
   const outDir = resolve(req.outDir);
   const dir = join(outDir, req.recordingId);
+  await refuseExisting(dir);
+  if (userSignal?.aborted) throw cancelled();
+  let temp: string;
   try {
     await mkdir(outDir, { recursive: true });
+    temp = await mkdtemp(join(outDir, `.${req.recordingId}.partial-`));
   } catch (err) {
     throw new CdImageError({
       kind: 'tool-failed',
-      message: `cannot make the output folder ${outDir}: ${(err as Error).message}`,
+      message: `cannot make a folder in ${outDir}: ${(err as Error).message}`,
       cause: err,
     });
   }
-  await refuseExisting(dir);
-  if (userSignal?.aborted) throw cancelled();
-
-  const temp = await mkdtemp(join(outDir, `.${req.recordingId}.partial-`));
   // Stops the other decodes when one track fails, and follows the caller's signal.
   const stop = new AbortController();
   const signal = userSignal ? AbortSignal.any([stop.signal, userSignal]) : stop.signal;
@@ -104,7 +109,10 @@ export async function assembleCdImage(request: CdImageRequest): Promise<CdImage>
     await syncPath(temp);
     if (signal.aborted) throw cancelled();
     await moveIntoPlace(temp, dir);
-    await syncPath(outDir);
+    // From here on the image is complete and in place: nothing may turn that into a failure
+    // (a retry would then find the folder and refuse). A failed fsync of the parent only
+    // means the rename might not survive a power cut, and then the image is simply missing.
+    await syncPath(outDir).catch(() => undefined);
 
     const tracks = written.map((w, i) => ({
       file: join(dir, trackFileName(i + 1)),
@@ -113,7 +121,7 @@ export async function assembleCdImage(request: CdImageRequest): Promise<CdImage>
       pcmSha256: w.pcmSha256,
       durationMs: Math.round((w.frames * 1000) / RED_BOOK.sampleRate),
     }));
-    req.onProgress?.({ tracksDone: tracks.length, tracksTotal: tracks.length, fraction: 1 });
+    report(req, { tracksDone: tracks.length, tracksTotal: tracks.length, fraction: 1 });
     return {
       dir,
       tocPath: join(dir, TOC_FILE),
@@ -172,7 +180,7 @@ async function decodeAll(
     }
   };
 
-  req.onProgress?.({ tracksDone: 0, tracksTotal: total, fraction: 0 });
+  report(req, { tracksDone: 0, tracksTotal: total, fraction: 0 });
   const worker = async () => {
     while (next < total && !signal.aborted) {
       const i = next++;
@@ -203,7 +211,7 @@ async function decodeAll(
         done++;
         // The last report (fraction 1) comes once the image is in place.
         if (done < total)
-          req.onProgress?.({ tracksDone: done, tracksTotal: total, fraction: done / total });
+          report(req, { tracksDone: done, tracksTotal: total, fraction: done / total });
       } catch (err) {
         // A decode stopped because another track failed reports 'cancelled'; the first
         // failure is the one that counts.
@@ -230,6 +238,15 @@ async function decodeAll(
 }
 
 /** Found while decoding: the tracks so far already need `sectors`, and the rest may add more. */
+/** Calls the caller's progress callback; a bug in a progress display must not fail a disc. */
+function report(req: CheckedRequest, progress: CdImageProgress): void {
+  try {
+    req.onProgress?.(progress);
+  } catch {
+    // ignored on purpose, see above
+  }
+}
+
 function overCapacity(media: DiscMedia, sectors: number): CdImageError {
   const capacity = MEDIA_SECTORS[media];
   return new CdImageError({

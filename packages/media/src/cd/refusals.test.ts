@@ -237,6 +237,25 @@ describe('refused once decoding shows it, leaving nothing behind', () => {
     expect(await leftBehind(req.outDir)).toEqual([]);
   });
 
+  it('an output folder that cannot be made', async () => {
+    await writeFile(tmp.path('a-file'), 'not a folder');
+    const req = request({ outDir: tmp.path('a-file/images') });
+    const err = await refusal(req);
+    expect(err.kind).toBe('tool-failed');
+    expect(err.message).toContain(`cannot make a folder in ${tmp.path('a-file/images')}: ENOTDIR`);
+  });
+
+  it('makes the image even when the progress callback throws', async () => {
+    const req = request({
+      onProgress: () => {
+        throw new Error('the display crashed');
+      },
+    });
+    const image = await assembleCdImage(req);
+    expect(await leftBehind(req.outDir)).toEqual([req.recordingId]);
+    expect(image.tracks).toHaveLength(1);
+  });
+
   it('accepts quotes, backslashes and non-Latin-1 in titles, noting what it changed', async () => {
     const req = request({
       title: '"Quoted" \\ Disc',
