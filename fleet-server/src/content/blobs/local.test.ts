@@ -71,6 +71,18 @@ describe('LocalBlobStore', () => {
     }
   });
 
+  it('opens a blob as a file, and answers null for a missing blob or a name that is not one', async () => {
+    const info = await store.put(Readable.from([Buffer.from('open me')]));
+    const handle = await store.openFile(info.sha256);
+    try {
+      expect((await handle!.readFile()).toString()).toBe('open me');
+    } finally {
+      await handle?.close();
+    }
+    expect(await store.openFile('0'.repeat(64))).toBeNull();
+    expect(await store.openFile('../../etc/passwd')).toBeNull();
+  });
+
   it('fails a read of a missing blob with ENOENT', async () => {
     const stream = store.createReadStream('0'.repeat(64));
     await expect(text(stream)).rejects.toMatchObject({ code: 'ENOENT' });

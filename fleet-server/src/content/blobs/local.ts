@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream, type ReadStream } from 'node:fs';
-import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -79,6 +79,16 @@ export class LocalBlobStore implements BlobStore {
       this.pathOf(sha256),
       range ? { start: range.start, end: range.end } : {},
     );
+  }
+
+  async openFile(sha256: string): Promise<FileHandle | null> {
+    if (!isSha256Hex(sha256)) return null;
+    try {
+      return await open(this.pathOf(sha256), 'r');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw err;
+    }
   }
 
   async delete(sha256: string): Promise<boolean> {

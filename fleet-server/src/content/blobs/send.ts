@@ -1,7 +1,9 @@
+import type { OutgoingHttpHeaders } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { errorResponses, notFound } from '../../errors.js';
 import type { BlobStore } from './types.js';
+import { sendFileBody } from './file-body.js';
 import { contentRange, decideRange, unsatisfiedRange } from './range.js';
 
 /** Response schemas of a route that serves blob bytes (for the OpenAPI document). */
@@ -48,18 +50,38 @@ export async function sendBlob(
         },
       });
   }
-  const stream =
-    decision.kind === 'partial'
-      ? blobs.createReadStream(blob.sha256, { start: decision.start, end: decision.end })
-      : blobs.createReadStream(blob.sha256);
   reply.type(contentType);
+  const [start, end] =
+    decision.kind === 'partial' ? [decision.start, decision.end] : [0, blob.size - 1];
   if (decision.kind === 'partial') {
     reply
       .code(206)
-      .header('content-range', contentRange(decision.start, decision.end, blob.size))
-      .header('content-length', String(decision.end - decision.start + 1));
+      .header('content-range', contentRange(start, end, blob.size))
+      .header('content-length', String(end - start + 1));
   } else {
     reply.header('content-length', String(blob.size));
   }
-  return reply.send(stream);
+  const file = request.method === 'GET' ? await blobs.openFile?.(blob.sha256) : undefined;
+  if (file === null) throw notFound(`blob ${sha256}`);
+  if (file === undefined) {
+    const stream =
+      decision.kind === 'partial'
+        ? blobs.createReadStream(blob.sha256, { start, end })
+        : blobs.createReadStream(blob.sha256);
+    return reply.send(stream);
+  }
+  // A local file: the body is written from it directly (file-body.ts says why), so the reply
+  // leaves Fastify's send path here. The head is the one built above; what an onSend hook
+  // would have added is `Connection: close` once the server is closing (app.ts), done here.
+  reply.hijack();
+  const headers: OutgoingHttpHeaders = {};
+  for (const [name, value] of Object.entries(reply.getHeaders())) {
+    if (value !== undefined) headers[name] = typeof value === 'number' ? String(value) : value;
+  }
+  if (!request.server.server.listening) headers.connection = 'close';
+  reply.raw.writeHead(reply.statusCode, headers);
+  await sendFileBody(reply.raw, file, start, end, (err) =>
+    request.log.warn({ err, sha256 }, 'blob answer cut: the file could not be read'),
+  );
+  return reply;
 }

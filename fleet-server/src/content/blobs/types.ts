@@ -1,3 +1,4 @@
+import type { FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 
 /** A stored blob: its content address and length. */
@@ -17,7 +18,7 @@ export interface BlobRange {
  * Content-addressed storage for the fleet's files (encrypted tracks, previews, covers,
  * graphics). Blobs are named by the SHA-256 of their bytes, so storing the same bytes twice
  * keeps one copy and a name always means the same bytes. The default is a local folder
- * (local-blob-store.ts); an object store can implement the same interface, so server
+ * (local.ts); an object store can implement the same interface, so server
  * processes stay stateless beside the database and the store.
  */
 export interface BlobStore {
@@ -34,6 +35,12 @@ export interface BlobStore {
    * first; a missing blob fails the stream with an ENOENT error.
    */
   createReadStream(sha256: string, range?: BlobRange): Readable;
+  /**
+   * Opens a blob kept as a local file, or null when there is none by that name. Only stores
+   * on the local disk have it; the server then sends blobs from the file itself
+   * (`file-body.ts`) rather than through `createReadStream`.
+   */
+  openFile?(sha256: string): Promise<FileHandle | null>;
   /** Removes a blob; false when there was none. */
   delete(sha256: string): Promise<boolean>;
 }

@@ -19,7 +19,18 @@ const blob = randomBytes(300_000);
 const sha = createHash('sha256').update(blob).digest('hex');
 
 /** What the test server does to the next answer. */
-const mode = { cutAfter: -1, flipAt: -1, ignoreRange: false, extra: 0, status: 0 };
+const fresh = () => ({
+  cutAfter: -1,
+  flipAt: -1,
+  ignoreRange: false,
+  extra: 0,
+  status: 0,
+  /** Content-Range to send instead of the right one (null: none at all). */
+  contentRange: undefined as string | null | undefined,
+  /** Send the head and this many body bytes, then nothing more (the connection stays open). */
+  stallAfter: -1,
+});
+const mode = fresh();
 const seenRanges: (string | undefined)[] = [];
 let server: Server;
 let url: string;
@@ -39,7 +50,19 @@ beforeAll(async () => {
       body = Buffer.from(body);
       body[mode.flipAt - start]! ^= 0x01;
     }
-    res.writeHead(m && !mode.ignoreRange ? 206 : 200, { 'content-length': body.length });
+    const partial = m !== null && !mode.ignoreRange;
+    const range =
+      mode.contentRange === undefined
+        ? `bytes ${start}-${blob.length - 1}/${blob.length}`
+        : mode.contentRange;
+    res.writeHead(partial ? 206 : 200, {
+      'content-length': body.length,
+      ...(partial && range !== null ? { 'content-range': range } : {}),
+    });
+    if (mode.stallAfter >= 0) {
+      res.write(body.subarray(0, mode.stallAfter));
+      return;
+    }
     if (mode.cutAfter >= 0) {
       // Send part of the body, then close the connection as a flaky network would. A FIN, not
       // a reset: a reset may discard bytes the client has not read yet, and the test needs to
@@ -52,21 +75,26 @@ beforeAll(async () => {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/blob`;
 });
-afterAll(() => new Promise<void>((r) => server.close(() => r())));
+afterAll(() => {
+  // A stalled answer keeps its connection open.
+  server.closeAllConnections();
+  return new Promise<void>((r) => server.close(() => r()));
+});
 beforeEach(() => {
-  Object.assign(mode, { cutAfter: -1, flipAt: -1, ignoreRange: false, extra: 0, status: 0 });
+  Object.assign(mode, fresh());
   seenRanges.length = 0;
   dir = mkdtempSync(path.join(tmpdir(), 'kc-blob-'));
   return () => rmSync(dir, { recursive: true, force: true });
 });
 
-const fetchIt = () =>
+const fetchIt = (more: Partial<Parameters<typeof downloadBlob>[0]> = {}) =>
   downloadBlob({
     source: { url, headers: () => ({ 'x-test': '1' }) },
     sha256: sha,
     size: blob.length,
     dir: path.join(dir, 'blobs'),
     partialDir: path.join(dir, 'partial'),
+    ...more,
   });
 const final = () => path.join(dir, 'blobs', sha);
 const part = () => path.join(dir, 'partial', `${sha}.part`);
@@ -82,8 +110,9 @@ describe('downloadBlob', () => {
     mode.cutAfter = 100_000;
     await expect(fetchIt()).rejects.toThrow();
     expect(existsSync(final())).toBe(false);
+    // Every byte that reached the box is on disk: the next request asks for the rest only.
     const kept = statSync(part()).size;
-    expect(kept).toBeGreaterThan(0);
+    expect(kept).toBe(100_000);
     mode.cutAfter = -1;
     expect(await fetchIt()).toEqual({ transferred: blob.length - kept, resumed: kept });
     expect(seenRanges.at(-1)).toBe(`bytes=${kept}-`);
@@ -130,5 +159,69 @@ describe('downloadBlob', () => {
     mode.status = 404;
     await expect(fetchIt()).rejects.toThrow(/HTTP 404/);
     expect(existsSync(final())).toBe(false);
+  });
+
+  it('resumes a server that ignored the range from the whole answer, without a new request', async () => {
+    mode.cutAfter = 70_000;
+    await expect(fetchIt()).rejects.toThrow();
+    mode.cutAfter = -1;
+    mode.ignoreRange = true;
+    seenRanges.length = 0;
+    expect(await fetchIt()).toEqual({ transferred: blob.length, resumed: 70_000 });
+    expect(seenRanges).toEqual(['bytes=70000-']);
+    expect(readFileSync(final()).equals(blob)).toBe(true);
+  });
+
+  it('refuses a partial answer for another range, or without Content-Range, and keeps the part', async () => {
+    mode.cutAfter = 40_000;
+    await expect(fetchIt()).rejects.toThrow();
+    mode.cutAfter = -1;
+    for (const [range, shown] of [
+      ['bytes 0-299999/300000', '"bytes 0-299999/300000"'],
+      ['bytes 40000-299999', '"bytes 40000-299999"'],
+      [null, 'null'],
+    ] as const) {
+      mode.contentRange = range;
+      await expect(fetchIt(), String(range)).rejects.toThrow(
+        `asked for bytes from 40000, the answer has content-range ${shown}`,
+      );
+      expect(statSync(part()).size).toBe(40_000);
+    }
+    mode.contentRange = undefined;
+    expect(await fetchIt()).toEqual({ transferred: blob.length - 40_000, resumed: 40_000 });
+  });
+
+  it('a pause (abort) keeps what arrived, and the next try goes on from there', async () => {
+    mode.stallAfter = 123_456;
+    const abort = new AbortController();
+    let seen = 0;
+    const running = fetchIt({
+      signal: abort.signal,
+      onBytes: (done) => {
+        seen = done;
+        if (done === 123_456) abort.abort(new Error('paused: a CD is burning'));
+      },
+    });
+    await expect(running).rejects.toThrow();
+    expect(seen).toBe(123_456);
+    expect(statSync(part()).size).toBe(123_456);
+    mode.stallAfter = -1;
+    expect(await fetchIt()).toEqual({ transferred: blob.length - 123_456, resumed: 123_456 });
+    expect(readFileSync(final()).equals(blob)).toBe(true);
+  });
+
+  it('gives up on a connection that goes quiet, keeping what arrived', async () => {
+    mode.stallAfter = 5_000;
+    await expect(fetchIt({ idleTimeoutMs: 200 })).rejects.toThrow(/no data for 200 ms/);
+    expect(statSync(part()).size).toBe(5_000);
+    expect(existsSync(final())).toBe(false);
+  });
+
+  it('starts over when the part on disk is longer than the blob', async () => {
+    mkdirSync(path.dirname(part()), { recursive: true });
+    writeFileSync(part(), Buffer.alloc(blob.length + 1));
+    expect(await fetchIt()).toEqual({ transferred: blob.length, resumed: 0 });
+    expect(seenRanges).toEqual([undefined]);
+    expect(readFileSync(final()).equals(blob)).toBe(true);
   });
 });

@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import http, { type IncomingMessage } from 'node:http';
+import https from 'node:https';
 import path from 'node:path';
-import { Readable } from 'node:stream';
-import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import { fsyncDir } from './files.js';
+import { FileAppender, syncDir } from './files.js';
 
 /** Where a blob is fetched from, with the headers that authenticate the request. */
 export interface BlobSource {
@@ -23,6 +23,13 @@ export interface BlobDownloadOptions {
   signal?: AbortSignal;
   /** Bytes written so far for this blob (including those resumed from a partial). */
   onBytes?: (done: number) => void;
+  /**
+   * fsync `dir` after the rename (default true). A caller that renames a batch of blobs in
+   * and fsyncs the folder once before anything refers to them passes false.
+   */
+  syncDir?: boolean;
+  /** A connection that delivers nothing for this long is given up (default 60 s). */
+  idleTimeoutMs?: number;
 }
 
 export interface BlobDownloadResult {
@@ -37,12 +44,16 @@ export class BlobIntegrityError extends Error {
   override readonly name = 'BlobIntegrityError';
 }
 
+/** Received bytes queued for the part file beyond which reading pauses (a slow disk). */
+const MAX_QUEUED = 8 * 1024 * 1024;
+
 /**
  * Fetches one content-addressed blob with HTTP Range, resuming a partial download where it
  * stopped, and admits it only if its size and SHA-256 match the manifest: the bytes go to
  * `<sha>.part`, are hashed as they arrive (a resumed download hashes the part already on disk
- * first), then fsynced and renamed to their final name, and the folder is fsynced. A wrong
- * blob never gets a content name; its partial file is deleted so the next try starts clean.
+ * first), then fdatasynced and renamed to their final name, and the folder is fsynced. A
+ * wrong blob never gets a content name; its partial file is deleted so the next try starts
+ * clean.
  */
 export async function downloadBlob(opts: BlobDownloadOptions): Promise<BlobDownloadResult> {
   const final = path.join(opts.dir, opts.sha256);
@@ -58,7 +69,7 @@ export async function downloadBlob(opts: BlobDownloadOptions): Promise<BlobDownl
     await rm(part, { force: true });
     have = 0;
   }
-  const hash = createHash('sha256');
+  let hash = createHash('sha256');
   if (have > 0) {
     // Hash what is already there; its bytes are checked with the rest at the end.
     for await (const chunk of createReadStream(part, { end: have - 1 }))
@@ -67,45 +78,20 @@ export async function downloadBlob(opts: BlobDownloadOptions): Promise<BlobDownl
   const resumed = have;
   let transferred = 0;
   if (have < opts.size) {
-    const res = await fetch(opts.source.url, {
-      headers: { ...opts.source.headers(), ...(have > 0 ? { range: `bytes=${have}-` } : {}) },
-      ...(opts.signal ? { signal: opts.signal } : {}),
-    });
-    if (res.status === 200 && have > 0) {
-      // The server ignored the range: start over from its first byte.
-      hash.destroy();
-      await rm(part, { force: true });
-      return downloadBlob(opts);
-    }
-    if (res.status !== 200 && res.status !== 206) {
-      await res.body?.cancel().catch(() => undefined);
-      throw new Error(`GET ${opts.sha256}: HTTP ${res.status}`);
-    }
-    if (!res.body) throw new Error(`GET ${opts.sha256}: empty answer`);
-    // Each chunk is written (awaited) before the next is read: when the connection drops,
-    // every byte received is on disk, so the next try resumes exactly where this one stopped.
     const out = await open(part, have > 0 ? 'a' : 'w');
-    let written = have;
-    const body = Readable.fromWeb(res.body as WebReadableStream<Uint8Array>);
     try {
-      for await (const chunk of body as AsyncIterable<Buffer>) {
-        written += chunk.length;
-        if (written > opts.size) {
-          throw new BlobIntegrityError(`${opts.sha256}: more bytes than the manifest says`);
-        }
-        hash.update(chunk);
-        await out.write(chunk);
-        transferred += chunk.length;
-        opts.onBytes?.(written);
-      }
+      const got = await receive(opts, out, have, hash);
+      // fdatasync, not fsync: it writes the data and the size, all that reading it back
+      // needs; the timestamps it skips are nobody's business.
+      await out.datasync();
+      ({ hash, transferred } = got);
+      have = got.onDisk;
     } catch (err) {
-      await out.close();
       if (err instanceof BlobIntegrityError) await rm(part, { force: true });
       throw err;
+    } finally {
+      await out.close();
     }
-    await out.sync();
-    await out.close();
-    have = written;
   }
   const digest = hash.digest('hex');
   if (have !== opts.size || digest !== opts.sha256) {
@@ -117,6 +103,122 @@ export async function downloadBlob(opts: BlobDownloadOptions): Promise<BlobDownl
     );
   }
   await rename(part, final);
-  fsyncDir(opts.dir);
+  if (opts.syncDir !== false) await syncDir(opts.dir);
   return { transferred, resumed };
+}
+
+interface Received {
+  /** The hash over the whole part (a new one when the server ignored the range). */
+  hash: Hash;
+  /** Bytes of the blob on the part file. */
+  onDisk: number;
+  transferred: number;
+}
+
+/**
+ * One GET of the blob from byte `from` on, appended to `out`. Every chunk the socket delivers
+ * is hashed and handed to the file at once, in order; when the answer ends early (a cut), what
+ * was handed over is written out before the error is reported, so the part holds every byte
+ * that reached the box and the next try asks only for the rest. A server that ignores the
+ * range answers 200 with the whole blob: the part is emptied and that answer used instead.
+ */
+function receive(
+  opts: BlobDownloadOptions,
+  out: FileHandle,
+  from: number,
+  resumedHash: Hash,
+): Promise<Received> {
+  const url = new URL(opts.source.url);
+  const client = url.protocol === 'https:' ? https : http;
+  return new Promise<Received>((resolve, reject) => {
+    let hash = resumedHash;
+    let base = from;
+    let transferred = 0;
+    let settled = false;
+    let res: IncomingMessage | null = null;
+    /** Reading paused because the disk is behind. */
+    let waitingForDisk = false;
+    const writer = new FileAppender(out, () => {
+      if (!waitingForDisk) return;
+      waitingForDisk = false;
+      res?.resume();
+    });
+    /** Ends the download once the bytes handed to the file are on it. */
+    const settle = (failure: Error | null) => {
+      if (settled) return;
+      settled = true;
+      if (!res?.complete) req.destroy();
+      writer.drain().then(
+        () => {
+          if (failure) reject(failure);
+          else resolve({ hash, onDisk: base + writer.written, transferred });
+        },
+        (err: unknown) => reject(failure ?? (err as Error)),
+      );
+    };
+    const req = client.get(url, {
+      headers: { ...opts.source.headers(), ...(from > 0 ? { range: `bytes=${from}-` } : {}) },
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    });
+    req.setTimeout(opts.idleTimeoutMs ?? 60_000, () =>
+      req.destroy(new Error(`GET ${opts.sha256}: no data for ${opts.idleTimeoutMs ?? 60_000} ms`)),
+    );
+    req.on('error', (err) => settle(err));
+    req.on('response', (answer) => {
+      res = answer;
+      const problem = checkAnswer(answer, from, opts);
+      if (problem !== null) {
+        answer.resume();
+        settle(problem);
+        return;
+      }
+      if (answer.statusCode === 200 && from > 0) {
+        // The server ignored the range: start over from its first byte with this answer.
+        hash = createHash('sha256');
+        base = 0;
+        answer.pause();
+        out.truncate(0).then(
+          () => answer.resume(),
+          (err: unknown) => settle(err as Error),
+        );
+      }
+      answer.on('data', (chunk: Buffer) => {
+        if (settled) return;
+        if (base + transferred + chunk.length > opts.size) {
+          settle(new BlobIntegrityError(`${opts.sha256}: more bytes than the manifest says`));
+          return;
+        }
+        hash.update(chunk);
+        writer.push(chunk);
+        transferred += chunk.length;
+        if (writer.queued > MAX_QUEUED) {
+          waitingForDisk = true;
+          answer.pause();
+        }
+        opts.onBytes?.(base + transferred);
+      });
+      answer.on('end', () => settle(null));
+      // An answer cut short errors ('aborted') and closes without 'end'.
+      answer.on('error', (err) => settle(err));
+      answer.on('close', () =>
+        settle(answer.complete ? null : new Error(`GET ${opts.sha256}: the connection was cut`)),
+      );
+    });
+  });
+}
+
+/** Why an answer cannot be used, or null: the status, and that a 206 starts where asked. */
+function checkAnswer(res: IncomingMessage, from: number, opts: BlobDownloadOptions): Error | null {
+  const status = res.statusCode ?? 0;
+  if (status !== 200 && status !== 206) return new Error(`GET ${opts.sha256}: HTTP ${status}`);
+  if (status === 206) {
+    const range = /^bytes (\d+)-\d+\/(\d+|\*)$/.exec(res.headers['content-range'] ?? '');
+    if (!range || Number(range[1]) !== from) {
+      return new Error(
+        `GET ${opts.sha256}: asked for bytes from ${from}, the answer has content-range ` +
+          `${JSON.stringify(res.headers['content-range'] ?? null)}`,
+      );
+    }
+  }
+  return null;
 }

@@ -84,7 +84,10 @@ beforeAll(async () => {
     const m = /^bytes=(\d+)-$/.exec(req.headers.range ?? '');
     const start = m ? Number(m[1]) : 0;
     res
-      .writeHead(m ? 206 : 200, { 'content-length': blob.length - start })
+      .writeHead(m ? 206 : 200, {
+        'content-length': blob.length - start,
+        ...(m ? { 'content-range': `bytes ${start}-${blob.length - 1}/${blob.length}` } : {}),
+      })
       .end(blob.subarray(start));
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));

@@ -1,4 +1,5 @@
 import { closeSync, fsyncSync, openSync, renameSync, writeSync } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 
 /**
@@ -26,5 +27,104 @@ export function fsyncDir(dir: string): void {
     fsyncSync(fd);
   } finally {
     closeSync(fd);
+  }
+}
+
+/** `fsyncDir` off the event loop (a directory fsync can wait on the disk for a while). */
+export async function syncDir(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Appends buffers to an open file in the order they were pushed, without making the pusher
+ * wait: one `writev` at a time, with everything pushed meanwhile coalesced into the next. A
+ * network download hands each received chunk over at once and keeps reading, so the file
+ * always holds a prefix of what arrived, and `drain()` writes out the rest when the
+ * connection ends, however it ended.
+ */
+export class FileAppender {
+  #queue: Buffer[] = [];
+  #queued = 0;
+  #busy = false;
+  #failure: Error | null = null;
+  #waiting: (() => void)[] = [];
+  /** Bytes on the file (appended by this appender). */
+  written = 0;
+
+  /**
+   * @param file an open handle (appending: opened with 'a', or 'w' at offset 0)
+   * @param onLow called when the queue has been written out (a paused reader may go on)
+   */
+  constructor(
+    private readonly file: FileHandle,
+    private readonly onLow: () => void = () => undefined,
+  ) {}
+
+  /** Bytes pushed and not yet on the file. */
+  get queued(): number {
+    return this.#queued;
+  }
+
+  /** The write that failed, if one did (what is pushed after it is dropped). */
+  get failure(): Error | null {
+    return this.#failure;
+  }
+
+  push(chunk: Buffer): void {
+    if (this.#failure !== null || chunk.length === 0) return;
+    this.#queue.push(chunk);
+    this.#queued += chunk.length;
+    this.#flush();
+  }
+
+  /** Resolves once everything pushed is on the file; rejects with the write error if any. */
+  drain(): Promise<void> {
+    if (!this.#busy || this.#failure !== null) {
+      return this.#failure ? Promise.reject(this.#failure) : Promise.resolve();
+    }
+    return new Promise<void>((resolve, reject) =>
+      this.#waiting.push(() => (this.#failure ? reject(this.#failure) : resolve())),
+    );
+  }
+
+  #flush(): void {
+    if (this.#busy || this.#failure !== null) return;
+    if (this.#queue.length === 0) {
+      for (const wake of this.#waiting.splice(0)) wake();
+      this.onLow();
+      return;
+    }
+    const batch = this.#queue;
+    const bytes = this.#queued;
+    this.#queue = [];
+    this.#queued = 0;
+    this.#busy = true;
+    this.file.writev(batch).then(
+      ({ bytesWritten }) => {
+        this.#busy = false;
+        this.written += bytesWritten;
+        if (bytesWritten !== bytes) {
+          this.#fail(new Error(`short write: ${bytesWritten} of ${bytes} bytes (disk full?)`));
+        } else {
+          this.#flush();
+        }
+      },
+      (err: unknown) => {
+        this.#busy = false;
+        this.#fail(err as Error);
+      },
+    );
+  }
+
+  #fail(err: Error): void {
+    this.#failure = err;
+    this.#queue = [];
+    this.#queued = 0;
+    for (const wake of this.#waiting.splice(0)) wake();
   }
 }
