@@ -16,26 +16,44 @@ import { foldKey } from './text.js';
  * checked.
  */
 export function score(fields: readonly (string | null)[], words: readonly string[]): number | null {
-  const folded = fields.map((f) => (f ? fieldWords(f) : []));
+  return scoreWords(
+    fields.map((f) => (f ? fieldWords(f) : [])),
+    words,
+  );
+}
+
+/**
+ * {@link score} on fields already split by {@link fieldWords}: the in-memory search index
+ * keeps every row's words folded, so a keystroke does not fold the same names again.
+ */
+export function scoreWords(
+  fields: readonly (readonly string[])[],
+  words: readonly string[],
+): number | null {
   let total = 0;
   for (const word of words) {
     let best = 0;
-    folded.forEach((inField, i) => {
+    for (let i = 0; i < fields.length; i++) {
       const weight = fields.length - i;
-      inField.forEach((w, pos) => {
-        if (!w.startsWith(word)) return;
+      const inField = fields[i] as readonly string[];
+      for (let pos = 0; pos < inField.length; pos++) {
+        const w = inField[pos] as string;
+        if (!w.startsWith(word)) continue;
         const s = weight * (w === word ? 1.5 : 1) + (pos === 0 ? 0.5 : 0);
         if (s > best) best = s;
-      });
-    });
+      }
+    }
     if (best === 0) return null;
     total += best;
   }
   return total;
 }
 
-/** The words of a field, folded like the index folds them (ASCII skips the Unicode work). */
-function fieldWords(text: string): string[] {
+/**
+ * The words of a field, folded like search input ({@link foldKey}); ASCII skips the Unicode
+ * work. These are the words the in-memory index matches typed prefixes against.
+ */
+export function fieldWords(text: string): string[] {
   // eslint-disable-next-line no-control-regex -- testing for pure ASCII on purpose
   const ascii = /^[\x00-\x7f]*$/.test(text);
   return (ascii ? text.toLowerCase() : foldKey(text)).match(/[\p{L}\p{N}]+/gu) ?? [];

@@ -1,7 +1,9 @@
 import type { AlbumSummary, ArtistSummary, TrackSummary } from '@jukebox/protocol';
 import { cachedStatement, type Db } from '../db/index.js';
 import { albumSelect, artistSelect, toTrack, trackSelect, type TrackRow } from './rows.js';
-import { score } from './scoring.js';
+import type { MatchSource, SearchKind } from './matches.js';
+import { SearchIndex } from './search-index.js';
+import { scoreWords } from './scoring.js';
 import { letterOf, searchTokens } from './text.js';
 
 export interface SearchResult {
@@ -20,57 +22,47 @@ const rankCap = 300;
 /** Candidates read to fill a broad query's list when some typed words were kept out of FTS. */
 const fillScan = 100;
 
-type Kind = 'track' | 'artist' | 'album';
-
-/**
- * Per kind: its FTS table and columns (most important first, for scoring), and its base table
- * with the (letter, sort_key) index for initials.
- */
-const kinds = {
-  // Missing tracks are taken out of track_search, so its matches need no check.
-  track: {
-    fts: 'track_search',
-    fields: ['title', 'artist', 'album'],
-    table: 'tracks',
-    visible: null,
-  },
+/** Base tables with the (letter, sort_key) index for initials, and when a row is shown. */
+const initials = {
+  track: { table: 'tracks', visible: 'missing = 0' },
   artist: {
-    fts: 'artist_search',
-    fields: ['name'],
     table: 'artists',
     visible: 'EXISTS (SELECT 1 FROM tracks t WHERE t.artist_id = artists.id AND t.missing = 0)',
   },
   album: {
-    fts: 'album_search',
-    fields: ['title', 'artist'],
     table: 'albums',
     visible: 'EXISTS (SELECT 1 FROM tracks t WHERE t.album_id = albums.id AND t.missing = 0)',
   },
 } as const;
 
 /**
- * Most matches a word may have to take part in an FTS query. FTS5 intersects words by walking
- * their doclists, so a word matching a large part of the index ("th" while "thunder" is being
- * typed) costs tens of milliseconds in any query; such words are checked on the candidates
- * the other words found instead.
+ * Most matches a word may have to take part in the match query. Intersecting a word that
+ * matches a large part of the library ("th" while "thunder" is being typed) costs FTS5 tens
+ * of milliseconds; such words are checked on the candidates the other words found instead.
+ * The in-memory index answers alike (it checks them on each row's own words).
  */
 const wordCap = 5000;
 
 /**
  * Search-as-you-type over titles, artists and albums. Every word is a prefix, words are ANDed,
- * case and accents are ignored (the FTS tokenizer folds them). Results are ranked by
- * {@link score} (title words weigh most for tracks), with the play count breaking ties. A
- * single letter, or a query matching more than {@link rankCap} rows, lists the names that
- * start with the typed text alphabetically, then other matches.
+ * case and accents are ignored (typed text and indexed names are folded alike). Results are
+ * ranked by {@link scoreWords} (title words weigh most for tracks), with the play count breaking
+ * ties. A single letter, or a query matching more than {@link rankCap} rows, lists the names
+ * that start with the typed text alphabetically, then other matches.
+ *
+ * Matches come from a {@link MatchSource}: by default the connection's in-memory
+ * {@link SearchIndex}; `FtsMatches` (fts-matches.ts) reads the FTS5 tables and answers alike.
  */
 export class Search {
-  private readonly counts = new Map<string, number>();
-
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly source: MatchSource = SearchIndex.of(db),
+  ) {}
 
   search(query: string, limit: number): SearchResult {
     const tokens = searchTokens(query);
     if (tokens.length === 0) return { tracks: [], artists: [], albums: [] };
+    this.source.sync();
     const tracks = this.find('track', tokens, limit);
     const artists = this.find('artist', tokens, limit);
     const albums = this.find('album', tokens, limit);
@@ -101,23 +93,24 @@ export class Search {
     };
   }
 
-  /** Forgets cached match counts; call after the library's tracks changed. */
+  /** Call after the library's tracks changed: the match source catches up or drops caches. */
   invalidate(): void {
-    this.counts.clear();
+    this.source.invalidate();
   }
 
   /**
    * The best matches of one kind: id -> position (lower is better; equal scores share a
    * position, so that the play count can break the tie). Only words with at most
-   * {@link wordCap} matches go to FTS; broader ones are checked by {@link score}.
+   * {@link wordCap} matches go to the match query; broader ones are checked by {@link scoreWords}.
    */
-  private find(kind: Kind, tokens: string[], limit: number): Map<number, number> {
+  private find(kind: SearchKind, tokens: string[], limit: number): Map<number, number> {
     const typed = tokens.join(' ');
-    const usable = typed.length > 1 ? tokens.filter((t) => this.count(kind, t) <= wordCap) : [];
+    const usable =
+      typed.length > 1 ? tokens.filter((t) => this.count(kind, [t], wordCap + 1) <= wordCap) : [];
     const anchor =
       usable.length > 0 ? usable : [tokens.reduce((a, b) => (b.length > a.length ? b : a))];
     const broad = tokens.length > usable.length;
-    if (usable.length > 0 && this.matchCount(kind, usable) <= rankCap) {
+    if (usable.length > 0 && this.count(kind, usable, rankCap + 1) <= rankCap) {
       const scored = this.scored(kind, anchor, tokens, rankCap);
       return new Map(scored.slice(0, limit).map((r) => [r.id, -r.score]));
     }
@@ -132,75 +125,30 @@ export class Search {
     return new Map(ids.map((id, i) => [id, i]));
   }
 
-  /** Up to `read` FTS matches of `anchor`, scored against all `tokens`, best first. */
-  private scored(kind: Kind, anchor: string[], tokens: string[], read: number) {
+  /** Up to `read` matches of `anchor`, scored against all `tokens`, best first. */
+  private scored(kind: SearchKind, anchor: string[], tokens: string[], read: number) {
     const scored: { id: number; score: number }[] = [];
-    for (const c of this.candidates(kind, anchor, read)) {
-      const s = score(c.fields, tokens);
+    for (const c of this.source.candidates(kind, anchor, read)) {
+      const s = scoreWords(c.words, tokens);
       if (s !== null) scored.push({ id: c.id, score: s });
     }
     return scored.sort((a, b) => b.score - a.score);
   }
 
-  /** Matches of all `tokens` together, counted up to rankCap + 1. */
-  private matchCount(kind: Kind, tokens: string[]): number {
-    if (tokens.length === 1 && tokens[0] !== undefined) {
-      return Math.min(this.count(kind, tokens[0]), rankCap + 1);
-    }
-    const k = kinds[kind];
-    return (
-      cachedStatement<[string, number], { n: number }>(
-        this.db,
-        `SELECT count(*) AS n FROM (SELECT rowid FROM ${k.fts} WHERE ${k.fts} MATCH ? LIMIT ?)`,
-      ).get(tokens.map((t) => `"${t}"*`).join(' '), rankCap + 1)?.n ?? 0
-    );
-  }
-
-  /** Matches of one prefix, counted up to wordCap + 1; remembered, as typing repeats them. */
-  private count(kind: Kind, token: string): number {
-    const key = `${kind}:${token}`;
-    let n = this.counts.get(key);
-    if (n === undefined) {
-      const k = kinds[kind];
-      n =
-        cachedStatement<[string, number], { n: number }>(
-          this.db,
-          `SELECT count(*) AS n FROM (SELECT rowid FROM ${k.fts} WHERE ${k.fts} MATCH ? LIMIT ?)`,
-        ).get(`"${token}"*`, wordCap + 1)?.n ?? 0;
-      if (this.counts.size >= 5000) this.counts.clear();
-      this.counts.set(key, n);
-    }
-    return n;
-  }
-
-  /** Up to `limit` FTS matches of all `tokens` with their column values, in index order. */
-  private candidates(
-    kind: Kind,
-    tokens: string[],
-    limit: number,
-  ): { id: number; fields: (string | null)[] }[] {
-    const k = kinds[kind];
-    const match = tokens.map((t) => `"${t}"*`).join(' ');
-    const join = k.visible === null ? '' : `JOIN ${k.table} ON ${k.table}.id = m.rowid`;
-    const visible = k.visible === null ? '' : `AND ${k.visible}`;
-    const cols = k.fields.map((f) => `m.${f}`).join(', ');
-    return cachedStatement<[string, number], unknown[]>(
-      this.db,
-      `SELECT m.rowid, ${cols} FROM ${k.fts} m ${join} WHERE ${k.fts} MATCH ? ${visible} LIMIT ?`,
-    )
-      .raw()
-      .all(match, limit)
-      .map(([id, ...fields]) => ({ id: id as number, fields: fields as (string | null)[] }));
+  /** Matches of all `tokens`, counted up to `cap`; a single word at most `cap` exactly. */
+  private count(kind: SearchKind, tokens: string[], cap: number): number {
+    // One word is counted once up to wordCap + 1 (typing repeats it), then bounded.
+    if (tokens.length === 1) return Math.min(this.source.count(kind, tokens, wordCap + 1), cap);
+    return this.source.count(kind, tokens, cap);
   }
 
   /** Names starting with the typed text, alphabetically, from the (letter, sort_key) index. */
-  private byInitial(kind: Kind, typed: string, limit: number): number[] {
-    const k = kinds[kind];
-    const cond = k.visible === null ? 'missing = 0' : k.visible;
+  private byInitial(kind: SearchKind, typed: string, limit: number): number[] {
+    const k = initials[kind];
     return cachedStatement<[string, string, string, number], { id: number }>(
       this.db,
       `SELECT id FROM ${k.table}
-         WHERE ${cond} AND letter = ? AND sort_key >= ? AND sort_key < ?
+         WHERE ${k.visible} AND letter = ? AND sort_key >= ? AND sort_key < ?
          ORDER BY sort_key LIMIT ?`,
     )
       .all(letterOf(typed), typed, `${typed}\uffff`, limit)
