@@ -14,7 +14,8 @@ const table = 'library_search_changes';
  * connection only, are gone when it closes, and add nothing to the schema or to migrations.
  * Writes through another connection are not seen; the core has one.
  *
- * The log holds each id once, so it never grows past the number of tracks.
+ * The log holds each id once, so it never grows past the number of tracks. It has one reader
+ * per connection (`take()` empties it): `SearchIndex.of` keeps one index per connection.
  */
 export class TrackChanges {
   constructor(private readonly db: Db) {
