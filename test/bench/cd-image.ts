@@ -224,7 +224,7 @@ export async function benchCdImage(): Promise<void> {
     ],
     [
       `wall per round: ours ${all(ours)}; parallel ${all(parallel)}; sequential ${all(sequential)}`,
-      'ours = decode, SHA-256 of the PCM, sector padding, TOC, fsync of every file, rename into place',
+      'ours = decode, sector padding, TOC, fsync of every file, rename into place (no PCM hash: the burn path)',
       'plain ffmpeg = `ffmpeg -i SRC -ar 44100 -ac 2 OUT.wav` per track, no fsync',
     ],
   );

@@ -1,5 +1,6 @@
 // Benchmarks: each prints its figures next to a reference measured in the same run, and a
 // ratio. Nothing here asserts: a slow machine reports, it does not fail.
+import { benchCdImage } from './cd-image.js';
 import { benchFirstSample } from './first-sample.js';
 import { benchFleetBoxes } from './fleet-boxes.js';
 import { benchFleetResume } from './fleet-resume.js';
@@ -12,6 +13,7 @@ const all = {
   search: benchSearch,
   import: benchImport,
   'first-sample': benchFirstSample,
+  'cd-image': benchCdImage,
   'fleet-sync': benchFleetSync,
   'fleet-resume': benchFleetResume,
   'fleet-telemetry': benchFleetTelemetry,

@@ -136,6 +136,8 @@ test('build a 15-track disc, drag to reorder, pay with coins, burn; the order is
   const status = await core.status();
   expect(status.credits).toBe(0);
   expect(status.retail?.orders.done).toBe(1);
+  // Sync downloads were held for the burn and run again after it.
+  expect(status.fleet?.sync?.phase).not.toBe('paused');
 
   // The image passes cdrdao's own check, in the disc order the customer dragged.
   // A relative folder in the config is relative to the config file (beside the data folder).

@@ -53,6 +53,7 @@ beforeAll(async () => {
   );
   outDir = tmp.path('images');
   image = await assembleCdImage({
+    hashPcm: true,
     tracks: sources.map((source, i) => ({
       source,
       title: TITLES[i]!,

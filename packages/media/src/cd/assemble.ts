@@ -31,7 +31,8 @@ export interface CdImageTrack {
   /** Sectors once padded to whole sectors (588 frames each). */
   sectors: number;
   /** SHA-256 (hex) of the unpadded s16le PCM: equal to a plain ffmpeg decode's. */
-  pcmSha256: string;
+  /** SHA-256 of the unpadded PCM, with `hashPcm`; else null. */
+  pcmSha256: string | null;
   durationMs: number;
 }
 
@@ -191,6 +192,7 @@ async function decodeAll(
           tools: { ...defaultTools, ...(req.ffmpeg === undefined ? {} : { ffmpeg: req.ffmpeg }) },
           signal,
           onFrames: onFrames(i),
+          hash: req.hashPcm,
         });
         if (written.sectors < RED_BOOK.minTrackSectors) {
           throw tooShort(i + 1, req.tracks[i]!.title, written.frames);

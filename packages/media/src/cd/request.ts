@@ -125,6 +125,11 @@ const requestSchema = z.strictObject({
     .max(64, 'concurrency is at most 64')
     .optional(),
   ffmpeg: z.string().min(1, 'ffmpeg is empty').optional(),
+  /**
+   * Also hash each track's PCM (SHA-256, `pcmSha256`): for checks and tests. Off by default:
+   * reading 780 MB back costs about a tenth of the decoding, and a burn does not need it.
+   */
+  hashPcm: z.boolean({ error: 'hashPcm must be true or false' }).default(false),
   signal: z.instanceof(AbortSignal, { error: 'signal must be an AbortSignal' }).optional(),
   onProgress: z
     .custom<(p: CdImageProgress) => void>((v) => typeof v === 'function', {

@@ -13,6 +13,8 @@ export interface DecodeTrackOptions {
   signal: AbortSignal;
   /** Frames decoded so far, as ffmpeg reports its progress (about twice a second). */
   onFrames?: (frames: number) => void;
+  /** Hash the PCM (see CdImageRequest.hashPcm). */
+  hash: boolean;
 }
 
 /**
@@ -74,7 +76,7 @@ export async function decodeTrackToWav(
   }
   if (opts.signal.aborted) throw cancelled(opts.track);
   try {
-    const written = await finishTrackWav(file);
+    const written = await finishTrackWav(file, { hash: opts.hash });
     onFrames?.(written.frames);
     return written;
   } catch (err) {

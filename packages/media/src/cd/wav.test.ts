@@ -49,6 +49,17 @@ describe('finishTrackWav', () => {
     expect(out.subarray(WAV_HEADER_BYTES + data.length).every((b) => b === 0)).toBe(true);
   });
 
+  it('pads the same without hashing when no hash is asked for (the burn path)', async () => {
+    const data = pcm(588 * 2 + 1);
+    const file = await wav('nohash.wav', data);
+    expect(await finishTrackWav(file, { hash: false })).toEqual({
+      frames: 588 * 2 + 1,
+      sectors: 3,
+      pcmSha256: null,
+    });
+    expect((await readFile(file)).length).toBe(WAV_HEADER_BYTES + 3 * 2352);
+  });
+
   it('hashes a file longer than its read buffer', async () => {
     const data = pcm(600_000); // 2.4 MB: three reads
     const written = await finishTrackWav(await wav('long.wav', data));

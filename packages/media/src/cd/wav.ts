@@ -34,8 +34,8 @@ export interface WrittenTrack {
   frames: number;
   /** Sectors of the file once padded. */
   sectors: number;
-  /** SHA-256 (hex) of the PCM as decoded, before padding. */
-  pcmSha256: string;
+  /** SHA-256 (hex) of the PCM as decoded, before padding; null when not asked for. */
+  pcmSha256: string | null;
 }
 
 /**
@@ -45,7 +45,11 @@ export interface WrittenTrack {
  * Refuses a file whose header is anything else, rather than hashing the wrong bytes. The
  * file is not fsynced here: the caller does that while the next track decodes.
  */
-export async function finishTrackWav(file: string): Promise<WrittenTrack> {
+export async function finishTrackWav(
+  file: string,
+  opts: { hash?: boolean } = {},
+): Promise<WrittenTrack> {
+  const hashing = opts.hash ?? true;
   const fh = await open(file, 'r+');
   try {
     const size = (await fh.stat()).size;
@@ -61,9 +65,9 @@ export async function finishTrackWav(file: string): Promise<WrittenTrack> {
       throw new Error(`${file} holds ${dataBytes} bytes of PCM, not a whole number of frames`);
     }
 
-    const hash = createHash('sha256');
-    const buf = Buffer.allocUnsafe(READ_BYTES);
-    for (let at = WAV_HEADER_BYTES; at < size;) {
+    const hash = hashing ? createHash('sha256') : null;
+    const buf = Buffer.allocUnsafe(hashing ? READ_BYTES : 0);
+    for (let at = WAV_HEADER_BYTES; hash !== null && at < size;) {
       const { bytesRead } = await fh.read(buf, 0, Math.min(READ_BYTES, size - at), at);
       if (bytesRead === 0) throw new Error(`${file} shrank while it was read`);
       hash.update(buf.subarray(0, bytesRead));
@@ -75,7 +79,7 @@ export async function finishTrackWav(file: string): Promise<WrittenTrack> {
     const padBytes = (sectors * RED_BOOK.framesPerSector - frames) * FRAME_BYTES;
     if (padBytes > 0) await fh.write(Buffer.alloc(padBytes), 0, padBytes, size);
     await fh.write(wavHeader(dataBytes + padBytes), 0, WAV_HEADER_BYTES, 0);
-    return { frames, sectors, pcmSha256: hash.digest('hex') };
+    return { frames, sectors, pcmSha256: hash?.digest('hex') ?? null };
   } finally {
     await fh.close();
   }
