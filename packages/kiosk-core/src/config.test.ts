@@ -67,6 +67,7 @@ describe('loadConfig', () => {
             { id: 'x', driver: 'cdrdao' },
           ],
           media: '90',
+          mcn: '0123456789013',
           pricing: { basePrice: -1 },
         },
       }),
@@ -74,6 +75,7 @@ describe('loadConfig', () => {
     expect(() => loadConfig(f)).toThrow(/retail\.burners\.0\.id/);
     expect(() => loadConfig(f)).toThrow(/retail\.burners\.1\.device/);
     expect(() => loadConfig(f)).toThrow(/retail\.media/);
+    expect(() => loadConfig(f)).toThrow(/retail\.mcn: the MCN \(EAN-13\) check digit is wrong/);
     expect(() => loadConfig(f)).toThrow(/retail\.pricing\.basePrice/);
   });
 

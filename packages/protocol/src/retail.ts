@@ -62,8 +62,21 @@ export function normaliseTrackingNumber(text: string): string {
 /** A disc title as it goes into CD-TEXT: printable, one line. */
 export const discTitle = shortText(80);
 
-/** Media catalog number (UPC/EAN) a disc may carry: 13 digits. */
-export const mediaCatalogNumber = z.string().regex(/^[0-9]{13}$/, 'an MCN is 13 digits');
+/** True when the 13th digit of an EAN-13 (a UPC with a leading 0) is its check digit. */
+function ean13CheckDigit(code: string): boolean {
+  let sum = 0;
+  for (let i = 0; i < 12; i++) sum += Number(code[i]) * (i % 2 === 0 ? 1 : 3);
+  return (10 - (sum % 10)) % 10 === Number(code[12]);
+}
+
+/**
+ * Media catalog number (UPC/EAN) a disc may carry: 13 digits with a valid check digit, so a
+ * mistyped number is refused when the configuration is read, not at the first burn.
+ */
+export const mediaCatalogNumber = z
+  .string()
+  .regex(/^[0-9]{13}$/, 'an MCN is 13 digits')
+  .refine(ean13CheckDigit, 'the MCN (EAN-13) check digit is wrong: a digit is mistyped');
 
 /**
  * Price of a disc, in credits. A retail terminal's money table usually makes one credit one
