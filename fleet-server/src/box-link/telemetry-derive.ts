@@ -1,14 +1,150 @@
-import type { Insertable, Transaction } from 'kysely';
-import { encodeJson } from '@jukebox/db';
+import type { Insertable, Kysely, Transaction } from 'kysely';
+import { encodeJson, RowBatchStatement } from '@jukebox/db';
 import type { TelemetryRecord } from '@jukebox/protocol';
 import type { FleetDatabase } from '../db/schema.js';
 import { deriveRetail } from '../retail/derive.js';
 import { normalizeRequestText, playTrackKey } from './normalize.js';
-import type { PlayCountsTable, SongRequestCountsTable } from './schema.js';
+import type {
+  LedgerMirrorTable,
+  PlayCountsTable,
+  PlaysTable,
+  SongRequestCountsTable,
+  SongRequestsTable,
+} from './schema.js';
 
 type Rec<K extends TelemetryRecord['kind']> = Extract<TelemetryRecord, { kind: K }>;
 
 const ms = (iso: string) => Date.parse(iso);
+
+/*
+ * The derived rows are written by statements of fixed shapes (see RowBatchStatement in
+ * @jukebox/db): a batch of 500 records is a few multi-row statements per table, each compiled
+ * once per process and, on SQLite, prepared once.
+ */
+
+const insertPlays = new RowBatchStatement({
+  columns: [
+    'box_id',
+    'seq',
+    'play_seq',
+    'track_key',
+    'catalog_id',
+    'local_track_id',
+    'isrc',
+    'title',
+    'artist',
+    'started_at',
+    'ended_at',
+    'completed',
+    'played_ms',
+    'paid_credits',
+  ],
+  build: (db: Kysely<FleetDatabase>, rows: Insertable<PlaysTable>[]) =>
+    db.insertInto('plays').values(rows),
+});
+
+/** Adds a batch's per-track sums to the counts; title and artist follow the newest play. */
+const addPlayCounts = new RowBatchStatement({
+  columns: [
+    'box_id',
+    'track_key',
+    'catalog_id',
+    'title',
+    'artist',
+    'plays',
+    'completed_plays',
+    'paid_credits',
+    'last_played_at',
+  ],
+  build: (db: Kysely<FleetDatabase>, rows: Insertable<PlayCountsTable>[]) =>
+    db
+      .insertInto('play_counts')
+      .values(rows)
+      .onConflict((oc) =>
+        oc.columns(['box_id', 'track_key']).doUpdateSet((eb) => {
+          const newer = eb('excluded.last_played_at', '>=', eb.ref('play_counts.last_played_at'));
+          return {
+            plays: eb('play_counts.plays', '+', eb.ref('excluded.plays')),
+            completed_plays: eb(
+              'play_counts.completed_plays',
+              '+',
+              eb.ref('excluded.completed_plays'),
+            ),
+            paid_credits: eb('play_counts.paid_credits', '+', eb.ref('excluded.paid_credits')),
+            last_played_at: eb
+              .case()
+              .when(newer)
+              .then(eb.ref('excluded.last_played_at'))
+              .else(eb.ref('play_counts.last_played_at'))
+              .end(),
+            title: eb
+              .case()
+              .when(newer)
+              .then(eb.ref('excluded.title'))
+              .else(eb.ref('play_counts.title'))
+              .end(),
+            artist: eb
+              .case()
+              .when(newer)
+              .then(eb.ref('excluded.artist'))
+              .else(eb.ref('play_counts.artist'))
+              .end(),
+          };
+        }),
+      ),
+});
+
+const insertLedger = new RowBatchStatement({
+  columns: [
+    'box_id',
+    'seq',
+    'entry_seq',
+    'kind',
+    'credits',
+    'value_cents',
+    'denomination',
+    'reason',
+    'staff',
+    'bonus',
+    'balance_after',
+    'ref',
+    'at',
+  ],
+  build: (db: Kysely<FleetDatabase>, rows: Insertable<LedgerMirrorTable>[]) =>
+    db.insertInto('ledger_mirror').values(rows),
+});
+
+const insertSongRequests = new RowBatchStatement({
+  columns: ['box_id', 'seq', 'request_id', 'text', 'normalized', 'artist', 'title', 'at'],
+  build: (db: Kysely<FleetDatabase>, rows: Insertable<SongRequestsTable>[]) =>
+    db.insertInto('song_requests').values(rows),
+});
+
+/** Adds a batch's per-text sums to the request counts (fleet-wide). */
+const addSongRequestCounts = new RowBatchStatement({
+  columns: ['normalized', 'sample_text', 'requests', 'first_at', 'last_at'],
+  build: (db: Kysely<FleetDatabase>, rows: Insertable<SongRequestCountsTable>[]) =>
+    db
+      .insertInto('song_request_counts')
+      .values(rows)
+      .onConflict((oc) =>
+        oc.column('normalized').doUpdateSet((eb) => ({
+          requests: eb('song_request_counts.requests', '+', eb.ref('excluded.requests')),
+          first_at: eb
+            .case()
+            .when('excluded.first_at', '<', eb.ref('song_request_counts.first_at'))
+            .then(eb.ref('excluded.first_at'))
+            .else(eb.ref('song_request_counts.first_at'))
+            .end(),
+          last_at: eb
+            .case()
+            .when('excluded.last_at', '>', eb.ref('song_request_counts.last_at'))
+            .then(eb.ref('excluded.last_at'))
+            .else(eb.ref('song_request_counts.last_at'))
+            .end(),
+        })),
+      ),
+});
 
 /**
  * Writes what telemetry records mean (plays, play counts, ledger rows, song requests and their
@@ -107,43 +243,8 @@ async function writePlays(
       paid_credits: d.paidCredits,
     };
   });
-  await trx.insertInto('plays').values(rows).execute();
-  await trx
-    .insertInto('play_counts')
-    .values([...counts.values()])
-    .onConflict((oc) =>
-      oc.columns(['box_id', 'track_key']).doUpdateSet((eb) => {
-        const newer = eb('excluded.last_played_at', '>=', eb.ref('play_counts.last_played_at'));
-        return {
-          plays: eb('play_counts.plays', '+', eb.ref('excluded.plays')),
-          completed_plays: eb(
-            'play_counts.completed_plays',
-            '+',
-            eb.ref('excluded.completed_plays'),
-          ),
-          paid_credits: eb('play_counts.paid_credits', '+', eb.ref('excluded.paid_credits')),
-          last_played_at: eb
-            .case()
-            .when(newer)
-            .then(eb.ref('excluded.last_played_at'))
-            .else(eb.ref('play_counts.last_played_at'))
-            .end(),
-          title: eb
-            .case()
-            .when(newer)
-            .then(eb.ref('excluded.title'))
-            .else(eb.ref('play_counts.title'))
-            .end(),
-          artist: eb
-            .case()
-            .when(newer)
-            .then(eb.ref('excluded.artist'))
-            .else(eb.ref('play_counts.artist'))
-            .end(),
-        };
-      }),
-    )
-    .execute();
+  await insertPlays.execute(trx, rows);
+  await addPlayCounts.execute(trx, [...counts.values()]);
 }
 
 async function writeLedger(
@@ -151,26 +252,24 @@ async function writeLedger(
   boxId: string,
   entries: Rec<'ledger'>[],
 ): Promise<void> {
-  await trx
-    .insertInto('ledger_mirror')
-    .values(
-      entries.map(({ seq, at, data: d }) => ({
-        box_id: boxId,
-        seq,
-        entry_seq: d.entrySeq,
-        kind: d.kind,
-        credits: d.credits,
-        value_cents: d.valueCents ?? null,
-        denomination: d.denomination ?? null,
-        reason: d.reason ?? null,
-        staff: d.staff ?? null,
-        bonus: d.bonus ?? null,
-        balance_after: d.balanceAfter ?? null,
-        ref: d.ref ?? null,
-        at: ms(at),
-      })),
-    )
-    .execute();
+  await insertLedger.execute(
+    trx,
+    entries.map(({ seq, at, data: d }) => ({
+      box_id: boxId,
+      seq,
+      entry_seq: d.entrySeq,
+      kind: d.kind,
+      credits: d.credits,
+      value_cents: d.valueCents ?? null,
+      denomination: d.denomination ?? null,
+      reason: d.reason ?? null,
+      staff: d.staff ?? null,
+      bonus: d.bonus ?? null,
+      balance_after: d.balanceAfter ?? null,
+      ref: d.ref ?? null,
+      at: ms(at),
+    })),
+  );
 }
 
 async function writeSongRequests(
@@ -207,26 +306,6 @@ async function writeSongRequests(
       at: when,
     };
   });
-  await trx.insertInto('song_requests').values(rows).execute();
-  await trx
-    .insertInto('song_request_counts')
-    .values([...counts.values()])
-    .onConflict((oc) =>
-      oc.column('normalized').doUpdateSet((eb) => ({
-        requests: eb('song_request_counts.requests', '+', eb.ref('excluded.requests')),
-        first_at: eb
-          .case()
-          .when('excluded.first_at', '<', eb.ref('song_request_counts.first_at'))
-          .then(eb.ref('excluded.first_at'))
-          .else(eb.ref('song_request_counts.first_at'))
-          .end(),
-        last_at: eb
-          .case()
-          .when('excluded.last_at', '>', eb.ref('song_request_counts.last_at'))
-          .then(eb.ref('excluded.last_at'))
-          .else(eb.ref('song_request_counts.last_at'))
-          .end(),
-      })),
-    )
-    .execute();
+  await insertSongRequests.execute(trx, rows);
+  await addSongRequestCounts.execute(trx, [...counts.values()]);
 }

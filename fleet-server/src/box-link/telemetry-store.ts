@@ -1,7 +1,8 @@
-import type { Kysely, Transaction } from 'kysely';
-import { dialectOf, encodeJson } from '@jukebox/db';
+import type { Insertable, Kysely, Transaction } from 'kysely';
+import { dialectOf, encodeJson, RowBatchStatement } from '@jukebox/db';
 import type { StatusData, TelemetryRecord } from '@jukebox/protocol';
 import type { FleetDatabase } from '../db/schema.js';
+import type { TelemetryRecordsTable } from './schema.js';
 import { deriveFromRecords } from './telemetry-derive.js';
 
 export interface StoredBatch {
@@ -13,6 +14,30 @@ export interface StoredBatch {
 
 /** How many stored seqs the ack walk reads per query. */
 const ACK_WALK_PAGE = 1000;
+
+type RecordRow = Insertable<TelemetryRecordsTable>;
+const RECORD_COLUMNS = ['box_id', 'seq', 'kind', 'at', 'received_at', 'data'] as const;
+
+/**
+ * Records known to be new. No ON CONFLICT clause: if one were stored after all, the batch
+ * fails and is retried rather than counted twice.
+ */
+const insertRecords = new RowBatchStatement({
+  columns: RECORD_COLUMNS,
+  build: (db: Kysely<FleetDatabase>, rows: RecordRow[]) =>
+    db.insertInto('telemetry_records').values(rows),
+});
+
+/** Records some of which may be stored already: writes the others and says which they were. */
+const insertRecordsIfNew = new RowBatchStatement({
+  columns: RECORD_COLUMNS,
+  build: (db: Kysely<FleetDatabase>, rows: RecordRow[]) =>
+    db
+      .insertInto('telemetry_records')
+      .values(rows)
+      .onConflict((oc) => oc.columns(['box_id', 'seq']).doNothing())
+      .returning('seq'),
+});
 
 /**
  * Telemetry storage, shared by the control channel, the HTTP upload and (later) USB bundles.
@@ -38,29 +63,38 @@ export class TelemetryStore {
     return this.db.transaction().execute(async (trx) => {
       const acked = await this.#lockState(trx, boxId);
       // Everything at or below the ack is stored already: skip it without a write.
-      const candidates = records.filter((r) => r.seq > acked);
+      const candidates = unstored(records, acked);
       let inserted: TelemetryRecord[] = [];
+      let ack = acked;
       if (candidates.length > 0) {
-        const rows = await trx
-          .insertInto('telemetry_records')
-          .values(
-            candidates.map((r) => ({
-              box_id: boxId,
-              seq: r.seq,
-              kind: r.kind,
-              at: Date.parse(r.at),
-              received_at: now,
-              data: encodeJson(r.data),
-            })),
-          )
-          .onConflict((oc) => oc.columns(['box_id', 'seq']).doNothing())
-          .returning('seq')
-          .execute();
-        const fresh = new Set(rows.map((r) => r.seq));
-        inserted = candidates.filter((r) => fresh.has(r.seq));
-        await deriveFromRecords(trx, boxId, inserted);
+        const rows = candidates.map((r): RecordRow => ({
+          box_id: boxId,
+          seq: r.seq,
+          kind: r.kind,
+          at: Date.parse(r.at),
+          received_at: now,
+          data: encodeJson(r.data),
+        }));
+        if (await this.#storedAbove(trx, boxId, acked)) {
+          // Past a gap: some candidates may be stored, and the ack may run through them.
+          const fresh = new Set(
+            (await insertRecordsIfNew.execute(trx, rows)).map((r) => Number(r.seq)),
+          );
+          inserted = candidates.filter((r) => fresh.has(r.seq));
+          await deriveFromRecords(trx, boxId, inserted);
+          ack = await this.#advanceAck(trx, boxId, acked);
+        } else {
+          // The usual case: nothing is stored past the ack, so every candidate is new and the
+          // ack runs exactly as far as the candidates continue it (they are in seq order).
+          await insertRecords.execute(trx, rows);
+          inserted = candidates;
+          await deriveFromRecords(trx, boxId, inserted);
+          for (const r of candidates) {
+            if (r.seq !== ack + 1) break;
+            ack = r.seq;
+          }
+        }
       }
-      const ack = await this.#advanceAck(trx, boxId, acked);
       await trx
         .updateTable('box_link_state')
         .set({ acked_seq: ack, last_seen_at: now })
@@ -114,6 +148,22 @@ export class TelemetryStore {
     return state.acked_seq;
   }
 
+  /** Whether the box has any record stored above `seq` (records past a gap in its seqs). */
+  async #storedAbove(
+    trx: Transaction<FleetDatabase>,
+    boxId: string,
+    seq: number,
+  ): Promise<boolean> {
+    const row = await trx
+      .selectFrom('telemetry_records')
+      .select('seq')
+      .where('box_id', '=', boxId)
+      .where('seq', '>', seq)
+      .limit(1)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
   /** Walks the stored seqs above the ack while they are contiguous. */
   async #advanceAck(trx: Transaction<FleetDatabase>, boxId: string, from: number): Promise<number> {
     let ack = from;
@@ -133,4 +183,18 @@ export class TelemetryStore {
       if (rows.length < ACK_WALK_PAGE) return ack;
     }
   }
+}
+
+/**
+ * The records above `acked`, in seq order, one per seq (the first one given). The wire schema
+ * already demands increasing seqs; this keeps the store right for any caller.
+ */
+function unstored(records: readonly TelemetryRecord[], acked: number): TelemetryRecord[] {
+  const out = records.filter((r) => r.seq > acked);
+  let ordered = true;
+  for (let i = 1; i < out.length && ordered; i++) ordered = out[i]!.seq > out[i - 1]!.seq;
+  if (ordered) return out;
+  const bySeq = new Map<number, TelemetryRecord>();
+  for (const r of out) if (!bySeq.has(r.seq)) bySeq.set(r.seq, r);
+  return [...bySeq.values()].sort((a, b) => a.seq - b.seq);
 }

@@ -169,6 +169,42 @@ for (const target of testDatabaseTargets()) {
       expect((await box.uploadTelemetry(pick(all, [40]))).body).toEqual({ ack: 40 });
     });
 
+    it('stores full batches in several statements per table and counts each record once', async () => {
+      const box = await enrollFakeBox(t);
+      const all = mixed(1, 1000);
+      const up = async (from: number, to: number) => {
+        const res = await box.uploadTelemetry(all.slice(from - 1, to));
+        expect(res.status, JSON.stringify(res.body)).toBe(200);
+        return (res.body as { ack: number }).ack;
+      };
+      expect(await up(1, 500)).toBe(500);
+      expect(await derived(box.id)).toEqual(expected(500));
+      // A replay of the whole batch, then one that straddles the ack.
+      expect(await up(1, 500)).toBe(500);
+      expect(await up(301, 800)).toBe(800);
+      // Past a gap (801..803 missing): stored, not acked; then the gap is filled.
+      expect(await up(804, 1000)).toBe(800);
+      expect(await up(790, 1000)).toBe(1000);
+      expect(await derived(box.id)).toEqual(expected(1000));
+    });
+
+    it('stores records given out of order once each, the first of a repeated seq winning', async () => {
+      const box = await enrollFakeBox(t);
+      const [r1, r2, r3, r4] = mixed(1, 4) as [
+        TelemetryRecord,
+        TelemetryRecord,
+        TelemetryRecord,
+        TelemetryRecord,
+      ];
+      // Not possible on the wire (the schema wants increasing seqs), but the store is shared
+      // with other callers (bundles): it must not count a record twice either way.
+      const other = playRecord(2, { catalogId: 'trk-other' });
+      const link = t.server.context.link;
+      expect(await link.storeTelemetry(box.id, [r3, r1, r2, other, r2])).toBe(3);
+      expect(await link.storeTelemetry(box.id, [r4, r4])).toBe(4);
+      expect(await derived(box.id)).toEqual(expected(4));
+    });
+
     it('keeps the newest status and counts requests by their normalised text', async () => {
       const box = await enrollFakeBox(t);
       const at = (m: number) => Date.UTC(2026, 0, 15, 10, m);
