@@ -50,10 +50,11 @@ export class SearchIndex implements MatchSource {
     // The log is cleared first: everything logged until now is in the tables read below.
     this.changes.clear();
     this.addArtistsAndAlbums();
-    // Raw rows: a 100,000-row read as objects costs twice as long.
+    // Raw rows: a 100,000-row read as objects costs twice as long. NOT INDEXED: reading the
+    // table in rowid order beats the (missing, ...) index followed by a sort on id.
     const tracks = cachedStatement<[], [number, string, number, number | null]>(
       db,
-      'SELECT id, title, artist_id, album_id FROM tracks WHERE missing = 0 ORDER BY id',
+      'SELECT id, title, artist_id, album_id FROM tracks NOT INDEXED WHERE missing = 0 ORDER BY id',
     )
       .raw()
       .all();
