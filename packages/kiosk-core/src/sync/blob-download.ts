@@ -1,9 +1,8 @@
 import { createHash, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
-import http, { type IncomingMessage } from 'node:http';
-import https from 'node:https';
 import path from 'node:path';
+import { BodyGetError, getBody, type AnswerHead } from './blob-http.js';
 import { FileAppender, syncDir } from './files.js';
 
 /** Where a blob is fetched from, with the headers that authenticate the request. */
@@ -44,9 +43,6 @@ export class BlobIntegrityError extends Error {
   override readonly name = 'BlobIntegrityError';
 }
 
-/** Received bytes queued for the part file beyond which reading pauses (a slow disk). */
-const MAX_QUEUED = 8 * 1024 * 1024;
-
 /**
  * Fetches one content-addressed blob with HTTP Range, resuming a partial download where it
  * stopped, and admits it only if its size and SHA-256 match the manifest: the bytes go to
@@ -69,7 +65,7 @@ export async function downloadBlob(opts: BlobDownloadOptions): Promise<BlobDownl
     await rm(part, { force: true });
     have = 0;
   }
-  let hash = createHash('sha256');
+  const hash = createHash('sha256');
   if (have > 0) {
     // Hash what is already there; its bytes are checked with the rest at the end.
     for await (const chunk of createReadStream(part, { end: have - 1 }))
@@ -80,17 +76,21 @@ export async function downloadBlob(opts: BlobDownloadOptions): Promise<BlobDownl
   if (have < opts.size) {
     const out = await open(part, have > 0 ? 'a' : 'w');
     try {
-      const got = await receive(opts, out, have, hash);
+      transferred = await receive(opts, out, have, hash);
       // fdatasync, not fsync: it writes the data and the size, all that reading it back
       // needs; the timestamps it skips are nobody's business.
       await out.datasync();
-      ({ hash, transferred } = got);
-      have = got.onDisk;
+      have += transferred;
     } catch (err) {
       if (err instanceof BlobIntegrityError) await rm(part, { force: true });
-      throw err;
+      if (!(err instanceof RangeIgnored)) throw err;
     } finally {
       await out.close();
+    }
+    if (have < opts.size) {
+      // The server ignored the range: start over from its first byte.
+      await rm(part, { force: true });
+      return downloadBlob(opts);
     }
   }
   const digest = hash.digest('hex');
@@ -107,116 +107,70 @@ export async function downloadBlob(opts: BlobDownloadOptions): Promise<BlobDownl
   return { transferred, resumed };
 }
 
-interface Received {
-  /** The hash over the whole part (a new one when the server ignored the range). */
-  hash: Hash;
-  /** Bytes of the blob on the part file. */
-  onDisk: number;
-  transferred: number;
+/** A 200 answer to a request for the rest of a blob: its body starts at byte 0. */
+class RangeIgnored extends Error {
+  override readonly name = 'RangeIgnored';
 }
 
 /**
- * One GET of the blob from byte `from` on, appended to `out`. Every chunk the socket delivers
- * is hashed and handed to the file at once, in order; when the answer ends early (a cut), what
- * was handed over is written out before the error is reported, so the part holds every byte
- * that reached the box and the next try asks only for the rest. A server that ignores the
- * range answers 200 with the whole blob: the part is emptied and that answer used instead.
+ * One GET of the blob from byte `from` on, appended to `out`; resolves with the bytes
+ * received. Every piece the socket delivers is hashed and handed to the file at once, in
+ * order; when the answer ends early (a cut, a pause), what was handed over is written out
+ * before the error is reported, so the part holds every byte that reached the box and the
+ * next try asks only for the rest.
  */
-function receive(
+async function receive(
   opts: BlobDownloadOptions,
   out: FileHandle,
   from: number,
-  resumedHash: Hash,
-): Promise<Received> {
-  const url = new URL(opts.source.url);
-  const client = url.protocol === 'https:' ? https : http;
-  return new Promise<Received>((resolve, reject) => {
-    let hash = resumedHash;
-    let base = from;
-    let transferred = 0;
-    let settled = false;
-    let res: IncomingMessage | null = null;
-    /** Reading paused because the disk is behind. */
-    let waitingForDisk = false;
-    const writer = new FileAppender(out, () => {
-      if (!waitingForDisk) return;
-      waitingForDisk = false;
-      res?.resume();
-    });
-    /** Ends the download once the bytes handed to the file are on it. */
-    const settle = (failure: Error | null) => {
-      if (settled) return;
-      settled = true;
-      if (!res?.complete) req.destroy();
-      writer.drain().then(
-        () => {
-          if (failure) reject(failure);
-          else resolve({ hash, onDisk: base + writer.written, transferred });
-        },
-        (err: unknown) => reject(failure ?? (err as Error)),
-      );
-    };
-    const req = client.get(url, {
+  hash: Hash,
+): Promise<number> {
+  const writer = new FileAppender(out);
+  let received = 0;
+  let failure: Error | null = null;
+  try {
+    await getBody({
+      url: new URL(opts.source.url),
       headers: { ...opts.source.headers(), ...(from > 0 ? { range: `bytes=${from}-` } : {}) },
       ...(opts.signal ? { signal: opts.signal } : {}),
-    });
-    req.setTimeout(opts.idleTimeoutMs ?? 60_000, () =>
-      req.destroy(new Error(`GET ${opts.sha256}: no data for ${opts.idleTimeoutMs ?? 60_000} ms`)),
-    );
-    req.on('error', (err) => settle(err));
-    req.on('response', (answer) => {
-      res = answer;
-      const problem = checkAnswer(answer, from, opts);
-      if (problem !== null) {
-        answer.resume();
-        settle(problem);
-        return;
-      }
-      if (answer.statusCode === 200 && from > 0) {
-        // The server ignored the range: start over from its first byte with this answer.
-        hash = createHash('sha256');
-        base = 0;
-        answer.pause();
-        out.truncate(0).then(
-          () => answer.resume(),
-          (err: unknown) => settle(err as Error),
-        );
-      }
-      answer.on('data', (chunk: Buffer) => {
-        if (settled) return;
-        if (base + transferred + chunk.length > opts.size) {
-          settle(new BlobIntegrityError(`${opts.sha256}: more bytes than the manifest says`));
-          return;
+      idleTimeoutMs: opts.idleTimeoutMs ?? 60_000,
+      onHead: (head) => checkAnswer(head, from, opts),
+      onBody: (piece, release) => {
+        if (failure !== null) return release();
+        if (from + received + piece.length > opts.size) {
+          failure = new BlobIntegrityError(`${opts.sha256}: more bytes than the manifest says`);
+          return release();
         }
-        hash.update(chunk);
-        writer.push(chunk);
-        transferred += chunk.length;
-        if (writer.queued > MAX_QUEUED) {
-          waitingForDisk = true;
-          answer.pause();
-        }
-        opts.onBytes?.(base + transferred);
-      });
-      answer.on('end', () => settle(null));
-      // An answer cut short errors ('aborted') and closes without 'end'.
-      answer.on('error', (err) => settle(err));
-      answer.on('close', () =>
-        settle(answer.complete ? null : new Error(`GET ${opts.sha256}: the connection was cut`)),
-      );
+        hash.update(piece);
+        writer.push(piece, release);
+        received += piece.length;
+        opts.onBytes?.(from + received);
+      },
     });
-  });
+  } catch (err) {
+    failure ??=
+      err instanceof BodyGetError
+        ? new Error(`GET ${opts.sha256}: ${err.message}`)
+        : (err as Error);
+  }
+  await writer.drain();
+  if (failure !== null) throw failure;
+  return received;
 }
 
 /** Why an answer cannot be used, or null: the status, and that a 206 starts where asked. */
-function checkAnswer(res: IncomingMessage, from: number, opts: BlobDownloadOptions): Error | null {
-  const status = res.statusCode ?? 0;
-  if (status !== 200 && status !== 206) return new Error(`GET ${opts.sha256}: HTTP ${status}`);
-  if (status === 206) {
-    const range = /^bytes (\d+)-\d+\/(\d+|\*)$/.exec(res.headers['content-range'] ?? '');
+function checkAnswer(head: AnswerHead, from: number, opts: BlobDownloadOptions): Error | null {
+  if (head.status === 200 && from > 0) return new RangeIgnored();
+  if (head.status !== 200 && head.status !== 206) {
+    return new Error(`GET ${opts.sha256}: HTTP ${head.status}`);
+  }
+  if (head.status === 206) {
+    const contentRange = head.headers.get('content-range') ?? null;
+    const range = /^bytes (\d+)-\d+\/(\d+|\*)$/.exec(contentRange ?? '');
     if (!range || Number(range[1]) !== from) {
       return new Error(
         `GET ${opts.sha256}: asked for bytes from ${from}, the answer has content-range ` +
-          `${JSON.stringify(res.headers['content-range'] ?? null)}`,
+          JSON.stringify(contentRange),
       );
     }
   }

@@ -49,6 +49,7 @@ export async function syncDir(dir: string): Promise<void> {
  */
 export class FileAppender {
   #queue: Buffer[] = [];
+  #done: (() => void)[] = [];
   #queued = 0;
   #busy = false;
   #failure: Error | null = null;
@@ -75,9 +76,17 @@ export class FileAppender {
     return this.#failure;
   }
 
-  push(chunk: Buffer): void {
-    if (this.#failure !== null || chunk.length === 0) return;
+  /**
+   * Queues `chunk` for the file. `done` is called once the appender is finished with the
+   * chunk's memory (written, or dropped after a failed write): a lent buffer can go back.
+   */
+  push(chunk: Buffer, done?: () => void): void {
+    if (this.#failure !== null || chunk.length === 0) {
+      done?.();
+      return;
+    }
     this.#queue.push(chunk);
+    if (done) this.#done.push(done);
     this.#queued += chunk.length;
     this.#flush();
   }
@@ -100,14 +109,17 @@ export class FileAppender {
       return;
     }
     const batch = this.#queue;
+    const done = this.#done;
     const bytes = this.#queued;
     this.#queue = [];
+    this.#done = [];
     this.#queued = 0;
     this.#busy = true;
     this.file.writev(batch).then(
       ({ bytesWritten }) => {
         this.#busy = false;
         this.written += bytesWritten;
+        for (const d of done) d();
         if (bytesWritten !== bytes) {
           this.#fail(new Error(`short write: ${bytesWritten} of ${bytes} bytes (disk full?)`));
         } else {
@@ -116,6 +128,7 @@ export class FileAppender {
       },
       (err: unknown) => {
         this.#busy = false;
+        for (const d of done) d();
         this.#fail(err as Error);
       },
     );
@@ -123,8 +136,11 @@ export class FileAppender {
 
   #fail(err: Error): void {
     this.#failure = err;
+    const dropped = this.#done;
     this.#queue = [];
+    this.#done = [];
     this.#queued = 0;
+    for (const d of dropped) d();
     for (const wake of this.#waiting.splice(0)) wake();
   }
 }
