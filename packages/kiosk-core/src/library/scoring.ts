@@ -12,7 +12,7 @@ import { foldKey } from './text.js';
  * For each typed word, the best field it starts a word of scores that field's weight (the
  * first field weighs most: title for tracks), half again when it is the whole word, and a
  * bonus when it is the first word of the field. A word that starts no word of any field
- * disqualifies the row (returns null): that is how words kept out of the FTS query are
+ * disqualifies the row (returns null): that is how words left out of the match query are
  * checked.
  */
 export function score(fields: readonly (string | null)[], words: readonly string[]): number | null {

@@ -58,11 +58,12 @@ export class SearchIndex implements MatchSource {
     )
       .raw()
       .all();
-    for (const [id, title, artistId, albumId] of tracks)
+    for (const [id, title, artistId, albumId] of tracks) {
       this.addTrack(id, title, artistId, albumId);
+    }
   }
 
-  /** Rows and distinct words per kind, for the benchmark and for logs. */
+  /** Rows and distinct words per kind (for tests and diagnostics). */
   stats(): Record<SearchKind, { rows: number; words: number }> {
     const of = (k: SearchKind) => ({ rows: this.rows[k].size, words: this.rows[k].words });
     return { track: of('track'), artist: of('artist'), album: of('album') };

@@ -19,7 +19,7 @@ export interface SearchResult {
  */
 const rankCap = 300;
 
-/** Candidates read to fill a broad query's list when some typed words were kept out of FTS. */
+/** Candidates read to fill a broad query's list when typed words were left out of the match. */
 const fillScan = 100;
 
 /** Base tables with the (letter, sort_key) index for initials, and when a row is shown. */
