@@ -40,7 +40,48 @@ describe('openDatabase', () => {
       { version: 4, name: 'pick_requests' },
       { version: 5, name: 'telemetry' },
       { version: 6, name: 'content' },
+      { version: 7, name: 'retail' },
     ]);
+    db.close();
+  });
+
+  it('0007 rebuilds the telemetry outbox without reusing a seq, and its triggers still fire', () => {
+    const old = join(dir, 'old-migrations');
+    cpSync(defaultMigrationsDir, old, {
+      recursive: true,
+      filter: (src) => !/000[7-9]_|00[1-9][0-9]_/.test(src),
+    });
+    const file = join(dir, 'upgrade.db');
+    let db = openDatabase(file, { migrationsDir: old });
+    const ask = (text: string) =>
+      db
+        .prepare(
+          "INSERT INTO song_requests (at, text, folded) VALUES ('2026-11-22T00:00:00Z', ?, ?)",
+        )
+        .run(text, text);
+    ask('one');
+    ask('two');
+    ask('three');
+    // The server acknowledged everything: the outbox is empty, its high-water mark is 3.
+    db.prepare('DELETE FROM telemetry_outbox WHERE seq <= 2').run();
+    db.close();
+    db = openDatabase(file);
+    expect(db.prepare('SELECT seq, kind FROM telemetry_outbox').all()).toEqual([
+      { seq: 3, kind: 'song-request' },
+    ]);
+    db.prepare('DELETE FROM telemetry_outbox').run();
+    ask('four');
+    expect(db.prepare('SELECT seq FROM telemetry_outbox').all()).toEqual([{ seq: 4 }]);
+    db.prepare(
+      "INSERT INTO telemetry_outbox (at, kind, data) VALUES ('2026-11-22T00:00:00Z', 'burn-event', '{}')",
+    ).run();
+    expect(() =>
+      db
+        .prepare(
+          "INSERT INTO telemetry_outbox (at, kind, data) VALUES ('2026-11-22T00:00:00Z', 'nonsense', '{}')",
+        )
+        .run(),
+    ).toThrow(/CHECK/);
     db.close();
   });
 });
