@@ -7,3 +7,4 @@ export * from './fleet/index.js';
 export * from './fleet-staff.js';
 export * from './operator-api.js';
 export * from './retail.js';
+export * from './money-format.js';

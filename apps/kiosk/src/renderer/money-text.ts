@@ -1,26 +1,10 @@
-import type { MoneyFeedback, PricingState } from '@jukebox/protocol';
+import { moneyText, type MoneyFeedback, type PricingState } from '@jukebox/protocol';
 
 /** The currency part of the core's pricing: ISO code and digits after the decimal point. */
 export type Currency = Pick<PricingState, 'currency' | 'minorUnit'>;
 
-/**
- * An amount in minor units (cents) as money, e.g. 899 USD -> "$8.99". On a retail terminal one
- * credit is one minor unit, so credits and prices are shown this way there.
- */
-export function moneyText(amount: number, { currency, minorUnit }: Currency): string {
-  const value = amount / 10 ** minorUnit;
-  try {
-    return new Intl.NumberFormat('en-US', {
-      style: 'currency',
-      currency,
-      minimumFractionDigits: minorUnit,
-      maximumFractionDigits: minorUnit,
-    }).format(value);
-  } catch {
-    // A code Intl does not know (a token currency, a typo in the config) still reads as money.
-    return `${value.toFixed(minorUnit)} ${currency}`;
-  }
-}
+/** An amount in minor units as money ("$8.99"): the protocol's, shared with the core. */
+export { moneyText };
 
 /** The top bar's balance on a retail terminal. */
 export function retailCreditText(credits: number, currency: Currency): string {

@@ -3,6 +3,7 @@ import {
   MEDIA_SECTORS,
   RED_BOOK,
   fail,
+  moneyText,
   normaliseTrackingNumber,
   ok,
   type ApiResult,
@@ -169,17 +170,7 @@ export class RetailService {
   formatPrice(credits: number): string {
     const { currency, minorUnit, table } = this.opts.config.money;
     const centsPerCredit = Math.min(...table.map((r) => r.valueCents / r.credits));
-    const amount = (credits * centsPerCredit) / 10 ** minorUnit;
-    try {
-      return new Intl.NumberFormat('en-US', {
-        style: 'currency',
-        currency,
-        minimumFractionDigits: minorUnit,
-        maximumFractionDigits: minorUnit,
-      }).format(amount);
-    } catch {
-      return `${amount.toFixed(minorUnit)} ${currency}`;
-    }
+    return moneyText(credits * centsPerCredit, { currency, minorUnit });
   }
 
   private sourceOf(track: OrderTrack): string {
