@@ -13,7 +13,7 @@ import {
   statusResponse,
   type OrderView,
 } from '@jukebox/protocol';
-import { connect, startTestCore, tempDir, until } from './support.js';
+import { connect, startTestCore, tempDir, tone, until } from './support.js';
 
 // A retail terminal end to end, in a real core: 15 tracks imported from MP3s, a disc ordered
 // and paid through the kiosk WebSocket API, assembled by real ffmpeg, "burned" by the cdrdao
@@ -56,32 +56,12 @@ beforeAll(async () => {
   for (let n = 1; n <= TRACKS; n++) {
     // 4.1 to 5.5 s, each at its own pitch: every track's PCM differs.
     const seconds = 4.1 + (n % 8) * 0.2;
-    execFileSync('ffmpeg', [
-      '-loglevel',
-      'error',
-      '-y',
-      '-f',
-      'lavfi',
-      '-i',
-      `sine=frequency=${200 + n * 37}:duration=${seconds}`,
-      '-ac',
-      '2',
-      '-ar',
-      '44100',
-      '-metadata',
-      `title=Song ${n} "quoted"`,
-      '-metadata',
-      `artist=Artist ${n}`,
-      '-metadata',
-      `TSRC=${isrc(n)}`,
-      '-id3v2_version',
-      '3',
-      '-c:a',
-      'libmp3lame',
-      '-b:a',
-      '128k',
+    tone(
       path.join(music, `${String(n).padStart(2, '0')}.mp3`),
-    ]);
+      seconds,
+      { title: `Song ${n} "quoted"`, artist: `Artist ${n}`, TSRC: isrc(n) },
+      200 + n * 37,
+    );
   }
   // The physical drive fails half way through; the image burner is the second drive.
   const scenario = path.join(tmp.dir, 'cdrdao-scenario.json');

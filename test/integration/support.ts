@@ -19,8 +19,13 @@ export function tempDir(prefix: string): { dir: string; cleanup: () => void } {
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** A tagged sine-tone MP3 made by real ffmpeg. */
-export function tone(file: string, seconds: number, tags: Record<string, string> = {}): void {
+/** A tagged sine-tone MP3 made by real ffmpeg (330 Hz unless told; ID3v2.3 tags). */
+export function tone(
+  file: string,
+  seconds: number,
+  tags: Record<string, string> = {},
+  frequency = 330,
+): void {
   const args = [
     '-loglevel',
     'error',
@@ -28,11 +33,11 @@ export function tone(file: string, seconds: number, tags: Record<string, string>
     '-f',
     'lavfi',
     '-i',
-    `sine=frequency=330:duration=${seconds}`,
+    `sine=frequency=${frequency}:duration=${seconds}`,
   ];
   args.push('-ac', '2', '-ar', '44100', '-map_metadata', '-1');
   for (const [k, v] of Object.entries(tags)) args.push('-metadata', `${k}=${v}`);
-  args.push('-c:a', 'libmp3lame', '-b:a', '96k', file);
+  args.push('-id3v2_version', '3', '-c:a', 'libmp3lame', '-b:a', '96k', file);
   execFileSync('ffmpeg', args, { stdio: ['ignore', 'ignore', 'pipe'] });
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { nonNegativeSafeInt, positiveSafeInt, shortText, trackId } from './fleet/common.js';
+import { normalisedIsrc } from './fleet/manifest.js';
 
 /*
  * The retail CD terminal: Red Book limits, tracking numbers, the terminal's configuration
@@ -286,10 +287,7 @@ export type RetailState = z.infer<typeof retailState>;
 export const orderTrackData = z.strictObject({
   localTrackId: positiveSafeInt,
   catalogId: trackId.optional(),
-  isrc: z
-    .string()
-    .regex(/^[A-Z]{2}[A-Z0-9]{3}[0-9]{7}$/, 'not a normalised ISRC')
-    .optional(),
+  isrc: normalisedIsrc.optional(),
   title: shortText(300),
   artist: shortText(300),
   durationMs: nonNegativeSafeInt,
