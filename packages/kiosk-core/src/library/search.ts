@@ -69,28 +69,32 @@ export class Search {
     return {
       tracks: order(
         tracks,
-        cachedStatement<[string], TrackRow>(
-          this.db,
+        this.rows<TrackRow>(
           `${trackSelect} WHERE t.id IN (SELECT value FROM json_each(?))`,
-        )
-          .all(idList(tracks))
-          .map(toTrack),
+          tracks,
+        ).map(toTrack),
       ),
       artists: order(
         artists,
-        cachedStatement<[string], ArtistSummary>(
-          this.db,
+        this.rows<ArtistSummary>(
           `${artistSelect} WHERE a.id IN (SELECT value FROM json_each(?))`,
-        ).all(idList(artists)),
+          artists,
+        ),
       ),
       albums: order(
         albums,
-        cachedStatement<[string], AlbumSummary>(
-          this.db,
+        this.rows<AlbumSummary>(
           `${albumSelect} WHERE al.id IN (SELECT value FROM json_each(?))`,
-        ).all(idList(albums)),
+          albums,
+        ),
       ),
     };
+  }
+
+  /** The rows of the ids found, read by `sql`; no query when nothing was found. */
+  private rows<T>(sql: string, found: Map<number, number>): T[] {
+    if (found.size === 0) return [];
+    return cachedStatement<[string], T>(this.db, sql).all(JSON.stringify([...found.keys()]));
   }
 
   /** Call after the library's tracks changed: the match source catches up or drops caches. */
@@ -156,11 +160,7 @@ export class Search {
   }
 }
 
-function idList(found: Map<number, number>): string {
-  return JSON.stringify([...found.keys()]);
-}
-
-/** Summaries in the order `find` chose; ties (same bm25) go to the most played. */
+/** Summaries in the order `find` chose; ties (same score) go to the most played. */
 function order<T extends { id: number; playCount?: number }>(
   found: Map<number, number>,
   rows: T[],
