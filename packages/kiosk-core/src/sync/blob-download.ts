@@ -75,6 +75,7 @@ export async function downloadBlob(opts: BlobDownloadOptions): Promise<BlobDownl
   let transferred = 0;
   if (have < opts.size) {
     const out = await open(part, have > 0 ? 'a' : 'w');
+    let rangeIgnored = false;
     try {
       transferred = await receive(opts, out, have, hash);
       // fdatasync, not fsync: it writes the data and the size, all that reading it back
@@ -84,10 +85,11 @@ export async function downloadBlob(opts: BlobDownloadOptions): Promise<BlobDownl
     } catch (err) {
       if (err instanceof BlobIntegrityError) await rm(part, { force: true });
       if (!(err instanceof RangeIgnored)) throw err;
+      rangeIgnored = true;
     } finally {
       await out.close();
     }
-    if (have < opts.size) {
+    if (rangeIgnored) {
       // The server ignored the range: start over from its first byte.
       await rm(part, { force: true });
       return downloadBlob(opts);
@@ -158,7 +160,11 @@ async function receive(
   return received;
 }
 
-/** Why an answer cannot be used, or null: the status, and that a 206 starts where asked. */
+/**
+ * Why an answer cannot be used, or null: its status, and for a 206 that it holds the rest of
+ * the blob from where it was asked (a different range is refused before its body is read;
+ * the part on disk stays).
+ */
 function checkAnswer(head: AnswerHead, from: number, opts: BlobDownloadOptions): Error | null {
   if (head.status === 200 && from > 0) return new RangeIgnored();
   if (head.status !== 200 && head.status !== 206) {
@@ -166,11 +172,10 @@ function checkAnswer(head: AnswerHead, from: number, opts: BlobDownloadOptions):
   }
   if (head.status === 206) {
     const contentRange = head.headers.get('content-range') ?? null;
-    const range = /^bytes (\d+)-\d+\/(\d+|\*)$/.exec(contentRange ?? '');
-    if (!range || Number(range[1]) !== from) {
+    if (contentRange !== `bytes ${from}-${opts.size - 1}/${opts.size}`) {
       return new Error(
-        `GET ${opts.sha256}: asked for bytes from ${from}, the answer has content-range ` +
-          JSON.stringify(contentRange),
+        `GET ${opts.sha256}: asked for bytes ${from}-${opts.size - 1} of ${opts.size}, ` +
+          `the answer has content-range ${JSON.stringify(contentRange)}`,
       );
     }
   }
