@@ -14,7 +14,66 @@ import type {
 
 type Rec<K extends TelemetryRecord['kind']> = Extract<TelemetryRecord, { kind: K }>;
 
-const ms = (iso: string) => Date.parse(iso);
+/**
+ * Milliseconds of a wire time. Boxes send `Date.prototype.toISOString()` output
+ * (`2026-06-12T20:00:00.000Z`), which is read here digit by digit: `Date.parse` costs several
+ * times more, and a batch of 500 records has about 750 times to read. Anything else the wire
+ * schema allows (other precisions, odd values) goes to `Date.parse`, so the result is always
+ * the same as its.
+ */
+export function isoMs(iso: string): number {
+  if (
+    iso.length !== 24 ||
+    iso.charCodeAt(4) !== 45 || // -
+    iso.charCodeAt(7) !== 45 ||
+    iso.charCodeAt(10) !== 84 || // T
+    iso.charCodeAt(13) !== 58 || // :
+    iso.charCodeAt(16) !== 58 ||
+    iso.charCodeAt(19) !== 46 || // .
+    iso.charCodeAt(23) !== 90 // Z
+  ) {
+    return Date.parse(iso);
+  }
+  const year = digits(iso, 0, 4);
+  const month = digits(iso, 5, 2);
+  const day = digits(iso, 8, 2);
+  const hour = digits(iso, 11, 2);
+  const minute = digits(iso, 14, 2);
+  const second = digits(iso, 17, 2);
+  const milli = digits(iso, 20, 3);
+  // Non-digits read as -1. Date.UTC reads years below 100 as 19xx, and fields out of range
+  // (a 30th of February) are left to Date.parse to judge.
+  if (
+    year < 1000 ||
+    month < 1 ||
+    month > 12 ||
+    day < 1 ||
+    day > 28 ||
+    hour < 0 ||
+    hour > 23 ||
+    minute < 0 ||
+    minute > 59 ||
+    second < 0 ||
+    second > 59 ||
+    milli < 0
+  ) {
+    return Date.parse(iso);
+  }
+  return Date.UTC(year, month - 1, day, hour, minute, second, milli);
+}
+
+/** The decimal number in `count` characters from `from`, or -1 if one is not a digit. */
+function digits(text: string, from: number, count: number): number {
+  let n = 0;
+  for (let i = from; i < from + count; i++) {
+    const d = text.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
+  return n;
+}
+
+const ms = isoMs;
 
 /*
  * The derived rows are written by statements of fixed shapes (see RowBatchStatement in

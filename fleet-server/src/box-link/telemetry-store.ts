@@ -3,7 +3,7 @@ import { dialectOf, encodeJson, RowBatchStatement } from '@jukebox/db';
 import type { StatusData, TelemetryRecord } from '@jukebox/protocol';
 import type { FleetDatabase } from '../db/schema.js';
 import type { TelemetryRecordsTable } from './schema.js';
-import { deriveFromRecords } from './telemetry-derive.js';
+import { deriveFromRecords, isoMs } from './telemetry-derive.js';
 
 export interface StoredBatch {
   /** The box's contiguous ack after this batch. */
@@ -71,7 +71,7 @@ export class TelemetryStore {
           box_id: boxId,
           seq: r.seq,
           kind: r.kind,
-          at: Date.parse(r.at),
+          at: isoMs(r.at),
           received_at: now,
           data: encodeJson(r.data),
         }));

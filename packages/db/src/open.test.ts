@@ -25,20 +25,6 @@ describe('openDatabase on SQLite', () => {
       expect(await pragma('foreign_keys')).toBe(1);
       expect(await pragma('busy_timeout')).toBe(1234);
       expect(await pragma('synchronous')).toBe(2); // FULL
-      expect(await pragma('cache_size')).toBe(-65536); // KiB
-    } finally {
-      await db.destroy();
-    }
-  });
-
-  it('takes the page cache size in KiB', async () => {
-    const db = await openDatabase<unknown>({
-      url: `sqlite:${path.join(dir, 'cache.sqlite')}`,
-      sqlite: { cacheSizeKiB: 4096 },
-    });
-    try {
-      const rows = (await sql.raw('pragma cache_size').execute(db)).rows;
-      expect(Object.values(rows[0] as object)[0]).toBe(-4096);
     } finally {
       await db.destroy();
     }

@@ -34,13 +34,6 @@ export interface OpenDatabaseOptions {
      */
     synchronous?: 'FULL' | 'NORMAL';
     /**
-     * Page cache of the connection in KiB (default 65 536, 64 MiB; SQLite's own is 2 MiB).
-     * A batch of telemetry touches pages of every box's records, derived rows and indexes;
-     * with the small default they are read back from the WAL at each batch (measured: about
-     * 15 % more SQLite time on the fleet telemetry benchmark).
-     */
-    cacheSizeKiB?: number;
-    /**
      * Prepared statements kept by SQL text (default 256, 0 for none); Kysely's own driver
      * prepares every query anew. See statement-cache.ts.
      */
@@ -153,8 +146,6 @@ function openSqliteFile(
   database.pragma(`busy_timeout = ${Math.max(0, Math.floor(opts.busyTimeoutMs ?? 5000))}`);
   if (file !== ':memory:') database.pragma('journal_mode = WAL');
   database.pragma(`synchronous = ${opts.synchronous ?? 'FULL'}`);
-  // A negative cache_size is in KiB rather than pages.
-  database.pragma(`cache_size = -${Math.max(0, Math.floor(opts.cacheSizeKiB ?? 65_536))}`);
   database.pragma('foreign_keys = ON');
   return database;
 }
