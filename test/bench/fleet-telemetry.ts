@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import os from 'node:os';
 import { sql } from 'kysely';
 import { buildServer, loadConfig, type FleetContext } from '@jukebox/fleet-server';
 import { MAX_TELEMETRY_BATCH, telemetryBatch, type TelemetryRecord } from '@jukebox/protocol';
@@ -128,8 +129,13 @@ export async function benchFleetTelemetry(): Promise<void> {
   const targets: ('sqlite' | 'postgres')[] = ['sqlite'];
   if (process.env.DATABASE_URL) targets.push('postgres');
   const rows = [];
+  const loads: string[] = [];
+  // Other jobs on the machine move these figures a lot (CPU and disk), so the load is printed.
+  const load = () => os.loadavg()[0]!.toFixed(2);
   for (const which of targets) {
+    const before = load();
     const m = await onDatabase(which);
+    loads.push(`${which} ${before} -> ${load()}`);
     const ours = (m.records / m.ms) * 1000;
     const naive = (m.naiveRecords / m.naiveMs) * 1000;
     rows.push({
@@ -148,6 +154,7 @@ export async function benchFleetTelemetry(): Promise<void> {
       'ours = records, plays, play counts, ledger mirror, song requests, status and ack, one transaction per batch;',
       'the naive loop stores the raw record only, one autocommit each (SQLite: WAL, synchronous=FULL)',
       'ratio here is throughput, ours/reference: higher is better',
+      `1-minute load average before -> after (${os.cpus().length} cores): ${loads.join(', ')}`,
       ...(process.env.DATABASE_URL ? [] : ['PostgreSQL skipped: DATABASE_URL is not set']),
     ],
   );
