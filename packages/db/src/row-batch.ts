@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { createQueryId, type Compilable, type Kysely, type RootOperationNode } from 'kysely';
+import {
+  createQueryId,
+  type Compilable,
+  type CompiledQuery,
+  type Kysely,
+  type RootOperationNode,
+} from 'kysely';
 
 /** Most rows one statement carries unless the options say otherwise. */
 export const DEFAULT_ROWS_PER_STATEMENT = 64;
@@ -27,6 +33,8 @@ interface Template {
   readonly rowOf: readonly number[];
   /** Per parameter: the column it comes from, or the constant itself. */
   readonly valueOf: readonly unknown[];
+  /** The parameters are exactly row after row, each in `columns` order (a plain VALUES list). */
+  readonly rowMajor: boolean;
 }
 
 /**
@@ -98,21 +106,63 @@ export class RowBatchStatement<DB, Row extends object, O = unknown> {
    * return (RETURNING), chunk after chunk.
    */
   async execute(db: Kysely<DB>, rows: readonly Row[]): Promise<O[]> {
-    const out: O[] = [];
-    let offset = 0;
-    for (const size of rowChunkSizes(rows.length, this.#maxRows)) {
-      const template = this.#template(db, size);
-      const parameters = this.#parameters(template, rows, offset);
-      const result = await db.executeQuery<O>({
-        query: template.query,
-        queryId: createQueryId(),
-        sql: template.sql,
-        parameters,
-      });
-      for (const row of result.rows) out.push(row);
-      offset += size;
+    const sizes = rowChunkSizes(rows.length, this.#maxRows);
+    if (sizes.length === 0) return [];
+    const executor = db.getExecutor();
+    if (executor.plugins.length > 0) {
+      // Through the executor, so that every plugin sees every query and its result.
+      const out: O[] = [];
+      let offset = 0;
+      for (const size of sizes) {
+        const compiled = this.#compiledQuery(this.#compile(db, size), rows, offset);
+        for (const row of (await db.executeQuery<O>(compiled)).rows) out.push(row);
+        offset += size;
+      }
+      return out;
     }
-    return out;
+    // Without plugins the executor adds nothing but its own steps per query: take the
+    // connection (the transaction's, inside one) once for all chunks.
+    return executor.provideConnection(async (connection) => {
+      const out: O[] = [];
+      let offset = 0;
+      for (const size of sizes) {
+        const compiled = this.#compiledQuery(
+          this.#template(executor.adapter, db, size),
+          rows,
+          offset,
+        );
+        const result = await connection.executeQuery<O>(compiled);
+        for (const row of result.rows) out.push(row);
+        offset += size;
+      }
+      return out;
+    });
+  }
+
+  #compiledQuery(template: Template, rows: readonly Row[], offset: number): CompiledQuery<O> {
+    return {
+      query: template.query,
+      queryId: createQueryId(),
+      sql: template.sql,
+      parameters: template.rowMajor
+        ? this.#rowMajorParameters(template.rowOf.length, rows, offset)
+        : this.#parameters(template, rows, offset),
+    };
+  }
+
+  #rowMajorParameters(count: number, rows: readonly Row[], offset: number): unknown[] {
+    const columns = this.#columns;
+    const parameters = new Array<unknown>(count);
+    let i = 0;
+    for (let r = offset; i < count; r++) {
+      const row = rows[r]!;
+      for (const column of columns) {
+        const value = row[column];
+        if (value === undefined) throw missing(r, column);
+        parameters[i++] = value;
+      }
+    }
+    return parameters;
   }
 
   #parameters(template: Template, rows: readonly Row[], offset: number): unknown[] {
@@ -126,23 +176,17 @@ export class RowBatchStatement<DB, Row extends object, O = unknown> {
       }
       const column = valueOf[i] as keyof Row & string;
       const value = rows[offset + r]![column];
-      if (value === undefined) {
-        throw new TypeError(
-          `row ${offset + r} has no value for column "${column}" (give null for none)`,
-        );
-      }
+      if (value === undefined) throw missing(offset + r, column);
       parameters[i] = value;
     }
     return parameters;
   }
 
-  #template(db: Kysely<DB>, size: number): Template {
-    const executor = db.getExecutor();
-    if (executor.plugins.length > 0) return this.#compile(db, size);
-    let bySize = this.#templates.get(executor.adapter);
+  #template(adapter: object, db: Kysely<DB>, size: number): Template {
+    let bySize = this.#templates.get(adapter);
     if (!bySize) {
       bySize = new Map();
-      this.#templates.set(executor.adapter, bySize);
+      this.#templates.set(adapter, bySize);
     }
     let template = bySize.get(size);
     if (!template) {
@@ -181,6 +225,14 @@ export class RowBatchStatement<DB, Row extends object, O = unknown> {
           (unused.length ? ` (unused: ${unused.join(', ')})` : ''),
       );
     }
-    return { sql: compiled.sql, query: compiled.query, rowOf, valueOf };
+    const width = columns.length;
+    const rowMajor =
+      rowOf.length === size * width &&
+      rowOf.every((r, i) => r === Math.floor(i / width) && valueOf[i] === columns[i % width]);
+    return { sql: compiled.sql, query: compiled.query, rowOf, valueOf, rowMajor };
   }
+}
+
+function missing(row: number, column: string): TypeError {
+  return new TypeError(`row ${row} has no value for column "${column}" (give null for none)`);
 }
