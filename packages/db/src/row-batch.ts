@@ -38,9 +38,9 @@ interface Template {
 }
 
 /**
- * The statement sizes `rowChunkSizes` splits `count` rows into: as many full statements as fit,
- * then the rest as a sum of powers of two. Any count thus uses one of at most
- * log2(maxRows) + 2 shapes, each compiled (and, on SQLite, prepared) once.
+ * Splits `count` rows into statement sizes: as many full statements of `maxRows` as fit, then
+ * the rest as a sum of powers of two. Every count is thus made of at most log2(maxRows) + 2
+ * shapes, each compiled (and, on SQLite, prepared) once.
  */
 export function rowChunkSizes(count: number, maxRows: number): number[] {
   const sizes: number[] = [];
@@ -62,9 +62,9 @@ export function rowChunkSizes(count: number, maxRows: number): number[] {
  * A statement over many rows (a multi-row INSERT, an upsert) run in chunks of a few fixed
  * sizes, each compiled once.
  *
- * Kysely parses and compiles a query anew at every call, which for a 500-row insert costs more
- * than the database's own work, and each different row count is a different SQL text that
- * SQLite must prepare again. Here each chunk size is compiled once per engine with placeholder
+ * Kysely parses and compiles a query anew at every call (for the 500-row inserts of the
+ * telemetry path, about as long as SQLite then took to prepare them), and each different row
+ * count is a different SQL text that SQLite must prepare again. Here each chunk size is compiled once per engine with placeholder
  * values, the placeholders' positions among the parameters are noted, and later calls reuse the
  * SQL with the real values put in those positions. The SQL texts therefore repeat exactly, which
  * is what lets the SQLite statement cache keep them (statement-cache.ts).
