@@ -130,19 +130,26 @@ async function receive(
   const writer = new FileAppender(out);
   let received = 0;
   let failure: Error | null = null;
+  // Ends the GET early when the bytes cannot be used any more (too many, or the disk failed).
+  const stop = new AbortController();
+  const fail = (err: Error) => {
+    failure ??= err;
+    stop.abort(failure);
+  };
   try {
     await getBody({
       url: new URL(opts.source.url),
       headers: { ...opts.source.headers(), ...(from > 0 ? { range: `bytes=${from}-` } : {}) },
-      ...(opts.signal ? { signal: opts.signal } : {}),
+      signal: opts.signal ? AbortSignal.any([opts.signal, stop.signal]) : stop.signal,
       idleTimeoutMs: opts.idleTimeoutMs ?? 60_000,
       onHead: (head) => checkAnswer(head, from, opts),
       onBody: (piece, release) => {
-        if (failure !== null) return release();
         if (from + received + piece.length > opts.size) {
-          failure = new BlobIntegrityError(`${opts.sha256}: more bytes than the manifest says`);
-          return release();
+          fail(new BlobIntegrityError(`${opts.sha256}: more bytes than the manifest says`));
+        } else if (writer.failure !== null) {
+          fail(writer.failure);
         }
+        if (failure !== null) return release();
         hash.update(piece);
         writer.push(piece, release);
         received += piece.length;
@@ -155,7 +162,10 @@ async function receive(
         ? new Error(`GET ${opts.sha256}: ${err.message}`)
         : (err as Error);
   }
-  await writer.drain();
+  // What arrived goes to the file before anything is reported, a failure included.
+  await writer.drain().catch((err: unknown) => {
+    failure ??= err as Error;
+  });
   if (failure !== null) throw failure;
   return received;
 }
