@@ -79,6 +79,15 @@ export class FtsMatches implements MatchSource {
         words: (fields as (string | null)[]).map((f) => (f ? fieldWords(f) : [])),
       }));
   }
+
+  tracksOnDisk(kind: 'artist' | 'album', id: number): number {
+    return (
+      cachedStatement<[number], { n: number }>(
+        this.db,
+        `SELECT count(*) AS n FROM tracks WHERE ${kind}_id = ? AND missing = 0`,
+      ).get(id)?.n ?? 0
+    );
+  }
 }
 
 /** Tokens come from `searchTokens` (letters and digits only), so quoting them is safe. */

@@ -29,4 +29,6 @@ export interface MatchSource {
    * albums with no track on disk (missing tracks are never indexed).
    */
   candidates(kind: SearchKind, tokens: readonly string[], limit: number): Candidate[];
+  /** Tracks on disk of an artist or album: the `trackCount` search shows. */
+  tracksOnDisk(kind: 'artist' | 'album', id: number): number;
 }

@@ -103,6 +103,10 @@ export class SearchIndex implements MatchSource {
       .map((id) => ({ id, words: index.fields(id) as FieldWords }));
   }
 
+  tracksOnDisk(kind: 'artist' | 'album', id: number): number {
+    return this.onDisk[kind].get(id) ?? 0;
+  }
+
   private addArtistsAndAlbums(): void {
     for (const a of cachedStatement<[number], { id: number; name: string }>(
       this.db,
