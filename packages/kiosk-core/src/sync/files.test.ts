@@ -17,11 +17,18 @@ describe('FileAppender', () => {
     const file = path.join(dir, 'out.part');
     writeFileSync(file, 'head:');
     const handle = await open(file, 'a');
-    let lows = 0;
-    const writer = new FileAppender(handle, () => lows++);
+    const writer = new FileAppender(handle);
     const chunks = Array.from({ length: 300 }, (_, i) => randomBytes(1 + ((i * 7919) % 5000)));
-    for (const c of chunks) writer.push(c);
-    writer.push(Buffer.alloc(0));
+    /** `written` as each chunk's done callback saw it: one value per write. */
+    const writes = new Set<number>();
+    let done = 0;
+    for (const c of chunks) {
+      writer.push(c, () => {
+        done += 1;
+        writes.add(writer.written);
+      });
+    }
+    writer.push(Buffer.alloc(0), () => (done += 1));
     expect(writer.queued).toBeGreaterThan(0);
     await writer.drain();
     await handle.close();
@@ -29,9 +36,10 @@ describe('FileAppender', () => {
     expect(writer.written).toBe(total);
     expect(writer.queued).toBe(0);
     expect(readFileSync(file).equals(Buffer.concat([Buffer.from('head:'), ...chunks]))).toBe(true);
+    expect(done).toBe(301);
     // The first write took one chunk; the other 299 went in far fewer writes.
-    expect(lows).toBeGreaterThan(0);
-    expect(lows).toBeLessThan(10);
+    expect(writes.size).toBeGreaterThan(1);
+    expect(writes.size).toBeLessThan(10);
   });
 
   it('drains at once when nothing is pending', async () => {
@@ -48,7 +56,9 @@ describe('FileAppender', () => {
     writer.push(Buffer.from('abc'));
     await expect(writer.drain()).rejects.toMatchObject({ code: 'EBADF' });
     expect(writer.failure).not.toBeNull();
-    writer.push(Buffer.from('def'));
+    let dropped = false;
+    writer.push(Buffer.from('def'), () => (dropped = true));
+    expect(dropped).toBe(true);
     expect(writer.queued).toBe(0);
     await expect(writer.drain()).rejects.toMatchObject({ code: 'EBADF' });
     await handle.close();

@@ -57,14 +57,8 @@ export class FileAppender {
   /** Bytes on the file (appended by this appender). */
   written = 0;
 
-  /**
-   * @param file an open handle (appending: opened with 'a', or 'w' at offset 0)
-   * @param onLow called when the queue has been written out (a paused reader may go on)
-   */
-  constructor(
-    private readonly file: FileHandle,
-    private readonly onLow: () => void = () => undefined,
-  ) {}
+  /** @param file an open handle, appending (opened with 'a', or with 'w' at offset 0) */
+  constructor(private readonly file: FileHandle) {}
 
   /** Bytes pushed and not yet on the file. */
   get queued(): number {
@@ -105,7 +99,6 @@ export class FileAppender {
     if (this.#busy || this.#failure !== null) return;
     if (this.#queue.length === 0) {
       for (const wake of this.#waiting.splice(0)) wake();
-      this.onLow();
       return;
     }
     const batch = this.#queue;
