@@ -248,9 +248,14 @@ export class CcTalkCoinAcceptor implements MoneyDevice {
     return out;
   }
 
+  /**
+   * The coin mask first, then the master inhibit: lifting the master before the mask is back
+   * (after a power cycle the unit starts with every coin inhibited) would refuse a coin
+   * inserted in between.
+   */
   async #applyInhibits(): Promise<void> {
-    await this.#command(requests.modifyMasterInhibit(this.#masterInhibited || this.#replaced));
     await this.#command(requests.modifyInhibitStatus(this.#enabled));
+    await this.#command(requests.modifyMasterInhibit(this.#masterInhibited || this.#replaced));
   }
 
   #markReplaced(expected: string, found: string): void {

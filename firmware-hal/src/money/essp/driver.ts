@@ -226,7 +226,7 @@ export class EsspNoteValidator implements MoneyDevice {
     if (this.needsInit || this.offline) {
       const again = await this.initialise();
       if (!again.ok) {
-        this.goOffline(again.replaced === true ? 'replaced' : 'timeout', again.error);
+        this.goOffline(again.replaced === true ? 'replaced' : lineFault(again.error), again.error);
         return;
       }
       this.needsInit = false;
@@ -244,7 +244,7 @@ export class EsspNoteValidator implements MoneyDevice {
     }
     const r = await link.send(request);
     if (!r.ok) {
-      this.goOffline('timeout', r.error);
+      this.goOffline(lineFault(r.error), r.error);
       return;
     }
     if (escrow !== null && escrow.decision !== null) escrow.sent = true;
@@ -278,7 +278,7 @@ export class EsspNoteValidator implements MoneyDevice {
       if (!ack.ok) {
         // No answer even to the retries: resynchronise as after any silent exchange; the unit
         // keeps repeating the credit, which comes back under the same id.
-        this.goOffline('timeout', `EVENT ACK: ${ack.error}`);
+        this.goOffline(lineFault(ack.error), `EVENT ACK: ${ack.error}`);
         return;
       }
       if (!ack.reply.ok) {
@@ -466,4 +466,12 @@ export class EsspNoteValidator implements MoneyDevice {
       }
     }
   }
+}
+
+/**
+ * Why an exchange failed: a write the port refused (EIO when the USB adapter is pulled) means
+ * the line is gone; anything else is a unit that did not answer.
+ */
+function lineFault(error: string): FaultReason {
+  return error.startsWith('write failed') ? 'disconnected' : 'timeout';
 }
