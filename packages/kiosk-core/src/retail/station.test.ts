@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -165,6 +166,8 @@ describe('BurnStation', () => {
       'completed@b',
     ]);
     expect(order.events.find((e) => e.kind === 'failed')?.detail).toMatch(/medium error/);
+    // Neither attempt left its working image behind.
+    expect(readdirSync(path.join(s.f.dir, 'work'))).toEqual([]);
     expect(b.burned).toHaveLength(1);
     expect(a.burned).toHaveLength(0);
     // The pause held across the failure and the retry was resumed each time it ended.

@@ -204,7 +204,9 @@ export class BurnStation {
     const order = orders.recordById(job.orderId);
     if (order === null) throw new Error(`order ${job.orderId} is gone`);
     const tracks = orders.tracks(job.orderId);
+    const workDir = path.join(this.opts.workDir, `${order.trackingNumber}-${job.attempt}`);
     let paused = false;
+    let made = false;
     try {
       slot.detail = 'preparing the disc image';
       this.opts.changed();
@@ -219,7 +221,7 @@ export class BurnStation {
         performer: this.opts.config.performer,
         ...(this.opts.config.mcn === undefined ? {} : { mcn: this.opts.config.mcn }),
         recordingId: order.recordingId,
-        outDir: path.join(this.opts.workDir, `${order.trackingNumber}-${job.attempt}`),
+        outDir: workDir,
         media: this.opts.config.media,
         signal,
       });
@@ -267,10 +269,11 @@ export class BurnStation {
       });
       // The disc exists: from here on the job is never burned again, whatever happens.
       jobs.finish(job.orderId, 'done');
+      made = true;
       log.info({ order: order.trackingNumber, burnerId, recordingNumber }, 'disc made');
       this.resumeIfLast(job, paused);
       paused = false;
-      await rm(image.dir, { recursive: true, force: true });
+      await rm(workDir, { recursive: true, force: true });
       slot.detail = 'printing the insert';
       this.opts.changed();
       await this.print(job, order.trackingNumber);
@@ -279,6 +282,14 @@ export class BurnStation {
       this.opts.notify('info', `Your CD "${order.title}" is ready.`);
     } catch (err) {
       if (paused) this.resumeIfLast(job, paused);
+      await rm(workDir, { recursive: true, force: true }).catch(() => undefined);
+      if (made) {
+        // Something after the disc was made failed (cleaning up, a status write): the customer
+        // has the disc; it is neither burned again nor refunded.
+        log.error({ err, order: order.trackingNumber }, 'finishing a made disc failed');
+        jobs.setStatus(job.orderId, 'done', 'Your CD is ready');
+        return;
+      }
       // A shutdown is not the drive's fault: the job stays running and start() retries it.
       if (this.closed && signal.aborted) return;
       const reason = (err as Error).message || String(err);
