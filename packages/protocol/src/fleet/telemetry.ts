@@ -124,7 +124,10 @@ export const orderData = z.strictObject({
 });
 export type OrderData = z.infer<typeof orderData>;
 
-/** A disc burned and verified: the recording record of the seeds' recording database. */
+/**
+ * A disc made (and read back, where the drive can): the recording record of the seeds'
+ * recording database.
+ */
 export const recordingData = z.strictObject({
   trackingNumber,
   /** The box's own number of this recording (1, 2, ...). */
