@@ -1,5 +1,5 @@
 import type SQLite from 'better-sqlite3';
-import type { SqliteDatabase, SqliteStatement } from 'kysely';
+import type { SqliteDatabase } from 'kysely';
 
 /** Statements kept per SQLite connection unless `sqlite.statementCacheSize` says otherwise. */
 export const DEFAULT_STATEMENT_CACHE_SIZE = 256;
@@ -21,7 +21,7 @@ export const DEFAULT_STATEMENT_CACHE_SIZE = 256;
  * twice: that query gets a fresh statement of its own, which is not kept.
  */
 export class CachingSqliteDatabase implements SqliteDatabase {
-  readonly #statements = new Map<string, CachedStatement>();
+  readonly #statements = new Map<string, SQLite.Statement>();
 
   constructor(
     readonly database: SQLite.Database,
@@ -37,16 +37,16 @@ export class CachingSqliteDatabase implements SqliteDatabase {
     return this.#statements.size;
   }
 
-  prepare(sql: string): CachedStatement {
+  prepare(sql: string): SQLite.Statement {
     const cached = this.#statements.get(sql);
     if (cached) {
-      if (cached.statement.busy) return new CachedStatement(this.database.prepare(sql));
+      if (cached.busy) return this.database.prepare(sql);
       // Map keeps insertion order: moving the entry to the end makes the first the oldest.
       this.#statements.delete(sql);
       this.#statements.set(sql, cached);
       return cached;
     }
-    const statement = new CachedStatement(this.database.prepare(sql));
+    const statement = this.database.prepare(sql);
     if (this.capacity === 0) return statement;
     if (this.#statements.size >= this.capacity) {
       const oldest = this.#statements.keys().next().value;
@@ -60,47 +60,4 @@ export class CachingSqliteDatabase implements SqliteDatabase {
     this.#statements.clear();
     this.database.close();
   }
-}
-
-/** Above this many parameters a call passes the array (a spread call puts each on the stack). */
-const MAX_SPREAD_PARAMETERS = 4096;
-
-/**
- * A prepared statement as Kysely's driver uses it. Values are spread into separate arguments
- * unless one is an object other than a buffer: better-sqlite3 reads a spread array argument as
- * more values and a plain object as named ones, where inside an array both are refused, so
- * such calls keep the array and get better-sqlite3's own error.
- */
-export class CachedStatement implements SqliteStatement {
-  constructor(readonly statement: SQLite.Statement) {}
-
-  get reader(): boolean {
-    return this.statement.reader;
-  }
-
-  all(parameters: readonly unknown[]): unknown[] {
-    return spreadable(parameters)
-      ? this.statement.all(...(parameters as unknown[]))
-      : this.statement.all(parameters as unknown[]);
-  }
-
-  run(parameters: readonly unknown[]): SQLite.RunResult {
-    return spreadable(parameters)
-      ? this.statement.run(...(parameters as unknown[]))
-      : this.statement.run(parameters as unknown[]);
-  }
-
-  iterate(parameters: readonly unknown[]): IterableIterator<unknown> {
-    return spreadable(parameters)
-      ? this.statement.iterate(...(parameters as unknown[]))
-      : this.statement.iterate(parameters as unknown[]);
-  }
-}
-
-function spreadable(parameters: readonly unknown[]): boolean {
-  if (parameters.length > MAX_SPREAD_PARAMETERS) return false;
-  for (const value of parameters) {
-    if (typeof value === 'object' && value !== null && !ArrayBuffer.isView(value)) return false;
-  }
-  return true;
 }
