@@ -53,9 +53,17 @@ export const trackingNumber = z
   );
 export type TrackingNumber = z.infer<typeof trackingNumber>;
 
+/**
+ * What a person typed as a Crockford code (tracking numbers, vouchers): upper case, without
+ * spaces or dashes, O read as 0 and I/L as 1.
+ */
+export function foldCrockford(text: string): string {
+  return text.toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
+}
+
 /** Turns what a person typed (lower case, spaces, O for 0, I/L for 1) into a tracking number. */
 export function normaliseTrackingNumber(text: string): string {
-  const chars = text.toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
+  const chars = foldCrockford(text);
   if (chars.length !== 12) return text.trim().toUpperCase();
   return `${chars.slice(0, 4)}-${chars.slice(4, 8)}-${chars.slice(8, 12)}`;
 }

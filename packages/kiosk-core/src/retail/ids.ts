@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { TRACKING_ALPHABET } from '@jukebox/protocol';
+import { TRACKING_ALPHABET, foldCrockford } from '@jukebox/protocol';
 
 /** `count` random Crockford base-32 characters (5 random bits each). */
 function randomChars(count: number): string {
@@ -37,6 +37,5 @@ export function newVoucherCode(): string {
  * letters people confuse with digits (O, I, L) read as the digits.
  */
 export function normaliseVoucherCode(text: string): string {
-  const chars = text.toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
-  return groups(chars, 4);
+  return groups(foldCrockford(text), 4);
 }
