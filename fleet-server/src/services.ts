@@ -54,6 +54,6 @@ export function createFleetContext(
     staff,
     auth: new StaffAuth(sessions, staff),
     routes: new FleetRouteService(db, clock),
-    boxes: new BoxService(db, clock),
+    boxes: new BoxService(db, clock, () => content.manifests.kick()),
   };
 }

@@ -23,9 +23,14 @@ export interface NewBox {
 
 /** The boxes table: listing scoped to the viewer, route assignment, and creation for enrollment. */
 export class BoxService {
+  /**
+   * @param contentChanged called after a change that alters what a box should hold (a move to
+   *   another route takes the new route's content sets with it); it starts the manifest job.
+   */
   constructor(
     private readonly db: Kysely<FleetDatabase>,
     private readonly clock: Clock,
+    private readonly contentChanged: () => void = () => {},
   ) {}
 
   #select(db: Kysely<FleetDatabase>) {
@@ -85,14 +90,20 @@ export class BoxService {
     return this.get(id, db);
   }
 
-  /** Puts a box on a route, or takes it off with `routeId: null`. */
+  /**
+   * Puts a box on a route, or takes it off with `routeId: null`. The route's content sets come
+   * and go with it: once the move is committed, the manifest job is started, and it finds the
+   * box by its route differing from the one its manifest was built for (a crash in between
+   * loses nothing: the job's next pass finds it the same way).
+   */
   async setRoute(
     boxId: string,
     routeId: number | null,
     actor: StaffActor,
   ): Promise<FleetBoxSummary> {
     const now = this.clock.now();
-    return this.db.transaction().execute(async (trx) => {
+    let moved = false;
+    const summary = await this.db.transaction().execute(async (trx) => {
       const before = await this.get(boxId, trx);
       if (routeId !== null) {
         const route = await trx
@@ -104,6 +115,7 @@ export class BoxService {
       }
       if (before.routeId !== routeId) {
         await trx.updateTable('boxes').set({ route_id: routeId }).where('id', '=', boxId).execute();
+        moved = true;
         await recordAudit(trx, now, {
           actor,
           action: 'box.set-route',
@@ -114,6 +126,8 @@ export class BoxService {
       }
       return this.get(boxId, trx);
     });
+    if (moved) this.contentChanged();
+    return summary;
   }
 }
 
