@@ -68,6 +68,43 @@ describe('loadConfig', () => {
     expect(c.database).toBe('postgres://fleet@db/fleet');
   });
 
+  it('takes the content settings from the file, and the environment over them', () => {
+    const f = file('content.json', {
+      content: { keyFile: 'keys/master.key', manifestLifetimeDays: 10, maxUploadMB: 64 },
+    });
+    const fromFile = loadConfig({ file: f, env: {}, cwd: '/elsewhere' });
+    expect(fromFile.content).toEqual({
+      keyFile: path.join(dir, 'keys', 'master.key'),
+      manifestLifetimeDays: 10,
+      manifestRenewDays: 7,
+      manifestJobSeconds: 60,
+      maxUploadMB: 64,
+      maxConcurrentIngests: 2,
+    });
+    const fromEnv = loadConfig({
+      file: f,
+      cwd: '/run',
+      env: {
+        FLEET_CONTENT_KEY_FILE: 'secrets/k',
+        FLEET_MANIFEST_LIFETIME_DAYS: '20',
+        FLEET_MANIFEST_RENEW_DAYS: '3',
+        FLEET_MANIFEST_JOB_SECONDS: '5',
+        FLEET_MAX_INGESTS: '4',
+      },
+    });
+    expect(fromEnv.content).toEqual({
+      keyFile: '/run/secrets/k',
+      manifestLifetimeDays: 20,
+      manifestRenewDays: 3,
+      manifestJobSeconds: 5,
+      maxUploadMB: 64,
+      maxConcurrentIngests: 4,
+    });
+    expect(loadConfig({ env: {}, cwd: '/srv/fleet' }).content.keyFile).toBe(
+      '/srv/fleet/fleet-data/content-master.key',
+    );
+  });
+
   it('prefers FLEET_DATABASE over DATABASE_URL', () => {
     const c = loadConfig({
       cwd: '/run',
@@ -83,6 +120,20 @@ describe('loadConfig', () => {
     [{ FLEET_SESSION_LIFETIME: '10' }, /sessions\.lifetimeSeconds \(from FLEET_SESSION_LIFETIME\)/],
     [{ DATABASE_URL: 'mysql://db/x' }, /database \(from DATABASE_URL\): unsupported database URL/],
     [{ FLEET_DATABASE: 'postgres://db/x?schema=Bad' }, /database \(from FLEET_DATABASE\): schema/],
+    [
+      { FLEET_MANIFEST_LIFETIME_DAYS: 'thirty' },
+      /content\.manifestLifetimeDays \(from FLEET_MANIFEST_LIFETIME_DAYS\): .*expected number/,
+    ],
+    [
+      { FLEET_MANIFEST_LIFETIME_DAYS: '0' },
+      /content\.manifestLifetimeDays \(from FLEET_MANIFEST_LIFETIME_DAYS\): .*>=1/,
+    ],
+    [{ FLEET_MAX_UPLOAD_MB: '1.5' }, /content\.maxUploadMB \(from FLEET_MAX_UPLOAD_MB\)/],
+    [{ FLEET_MAX_INGESTS: '0' }, /content\.maxConcurrentIngests \(from FLEET_MAX_INGESTS\)/],
+    [
+      { FLEET_MANIFEST_LIFETIME_DAYS: '5', FLEET_MANIFEST_RENEW_DAYS: '5' },
+      /content\.manifestRenewDays \(from FLEET_MANIFEST_RENEW_DAYS\): .*must be less than/,
+    ],
   ])('stops on a bad environment value %j, naming the field and variable', (env, message) => {
     expect(errorOf(() => loadConfig({ env, cwd: '/run' })).message).toMatch(message);
   });
@@ -97,6 +148,9 @@ describe('loadConfig', () => {
     [{ passwords: { scryptLogN: 4 } }, /passwords\.scryptLogN/],
     [{ dataDir: '' }, /dataDir/],
     [{ extra: true }, /Unrecognized key: "extra"/],
+    [{ content: { maxUploadMB: 0 } }, /content\.maxUploadMB: /],
+    [{ content: { keySecret: 'x'.repeat(40) } }, /content: Unrecognized key: "keySecret"/],
+    [{ content: { manifestRenewDays: 30 } }, /content\.manifestRenewDays: .*must be less than/],
   ])('stops on a bad file value %j, naming the field', (content, message) => {
     const f = file('bad.json', content);
     const err = errorOf(() => loadConfig({ file: f, env: {} }));

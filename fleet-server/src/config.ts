@@ -71,15 +71,47 @@ export const fleetConfigFile = z
       .prefault({}),
     /** Longest wait for in-flight requests at shutdown before exiting anyway. */
     shutdownTimeoutSeconds: seconds(1, 600).default(30),
+    /**
+     * The content side (catalog ingest and manifests). The master secret sealing content keys
+     * is never read from this file, only from FLEET_CONTENT_KEY_SECRET or the key file.
+     */
+    content: z
+      .strictObject({
+        /** Where the master secret is made and kept when the variable is not set. */
+        keyFile: z.string().min(1).optional(),
+        /** How long a manifest is valid. */
+        manifestLifetimeDays: z.number().int().min(1).max(365).default(30),
+        /** A manifest is re-issued this long before it expires. */
+        manifestRenewDays: z.number().int().min(0).max(364).default(7),
+        /** How often the manifest job runs (renewals, boxes that moved or enrolled). */
+        manifestJobSeconds: seconds(1, 24 * 3600).default(60),
+        /** Largest audio upload, in MiB. */
+        maxUploadMB: z
+          .number()
+          .int()
+          .min(1)
+          .max(16 * 1024)
+          .default(1024),
+        /** Ingests running at once (each runs ffmpeg; the rest wait their turn). */
+        maxConcurrentIngests: z.number().int().min(1).max(64).default(2),
+      })
+      .prefault({})
+      .refine((c) => c.manifestRenewDays < c.manifestLifetimeDays, {
+        message: 'manifestRenewDays must be less than manifestLifetimeDays',
+        path: ['manifestRenewDays'],
+      }),
   })
   .prefault({});
 
 export type FleetConfigFile = z.input<typeof fleetConfigFile>;
 
+type Parsed = z.output<typeof fleetConfigFile>;
+
 /** The resolved configuration: paths absolute, defaults filled, database chosen. */
-export type FleetConfig = Omit<z.output<typeof fleetConfigFile>, 'database' | 'blobDir'> & {
+export type FleetConfig = Omit<Parsed, 'database' | 'blobDir' | 'content'> & {
   database: string;
   blobDir: string;
+  content: Omit<Parsed['content'], 'keyFile'> & { keyFile: string };
 };
 
 /**
@@ -97,9 +129,24 @@ const ENV: Record<string, string[]> = {
   FLEET_LOG_LEVEL: ['logLevel'],
   FLEET_SESSION_LIFETIME: ['sessions', 'lifetimeSeconds'],
   FLEET_SESSION_IDLE_TIMEOUT: ['sessions', 'idleTimeoutSeconds'],
+  FLEET_CONTENT_KEY_FILE: ['content', 'keyFile'],
+  FLEET_MANIFEST_LIFETIME_DAYS: ['content', 'manifestLifetimeDays'],
+  FLEET_MANIFEST_RENEW_DAYS: ['content', 'manifestRenewDays'],
+  FLEET_MANIFEST_JOB_SECONDS: ['content', 'manifestJobSeconds'],
+  FLEET_MAX_UPLOAD_MB: ['content', 'maxUploadMB'],
+  FLEET_MAX_INGESTS: ['content', 'maxConcurrentIngests'],
 };
-const NUMERIC_ENV = new Set(['FLEET_PORT', 'FLEET_SESSION_LIFETIME', 'FLEET_SESSION_IDLE_TIMEOUT']);
-const PATH_FIELDS = new Set(['dataDir', 'blobDir']);
+const NUMERIC_ENV = new Set([
+  'FLEET_PORT',
+  'FLEET_SESSION_LIFETIME',
+  'FLEET_SESSION_IDLE_TIMEOUT',
+  'FLEET_MANIFEST_LIFETIME_DAYS',
+  'FLEET_MANIFEST_RENEW_DAYS',
+  'FLEET_MANIFEST_JOB_SECONDS',
+  'FLEET_MAX_UPLOAD_MB',
+  'FLEET_MAX_INGESTS',
+]);
+const PATH_FIELDS = new Set(['dataDir', 'blobDir', 'content.keyFile']);
 
 export interface LoadConfigOptions {
   /** JSON configuration file; relative paths inside it resolve against its folder. */
@@ -163,7 +210,11 @@ export function loadConfig(options: LoadConfigOptions = {}): FleetConfig {
   const fileDir = file ? path.dirname(file) : cwd;
 
   // Paths from the file resolve against the file; paths from the environment against cwd.
-  const base: Record<string, string> = { dataDir: fileDir, blobDir: fileDir };
+  const base: Record<string, string> = {
+    dataDir: fileDir,
+    blobDir: fileDir,
+    'content.keyFile': fileDir,
+  };
   const origin = new Map<string, string>();
   for (const [name, keys] of Object.entries(ENV)) {
     const value = env[name];
@@ -192,6 +243,12 @@ export function loadConfig(options: LoadConfigOptions = {}): FleetConfig {
     ...c,
     dataDir,
     blobDir: c.blobDir ? path.resolve(base.blobDir!, c.blobDir) : path.join(dataDir, 'blobs'),
+    content: {
+      ...c.content,
+      keyFile: c.content.keyFile
+        ? path.resolve(base['content.keyFile']!, c.content.keyFile)
+        : path.join(dataDir, 'content-master.key'),
+    },
     database: resolveDatabase(
       c.database,
       origin.has('database') ? cwd : fileDir,

@@ -19,15 +19,19 @@ describe('contentSettings', () => {
     });
   });
 
-  it('reads the environment', () => {
-    const s = contentSettings(config, {
+  it("follows the configuration's content section, and takes the secret from the environment", () => {
+    const env = {
       FLEET_CONTENT_KEY_SECRET: 's'.repeat(40),
       FLEET_CONTENT_KEY_FILE: '/keys/master',
       FLEET_MANIFEST_LIFETIME_DAYS: '10',
       FLEET_MANIFEST_RENEW_DAYS: '2',
-      FLEET_MAX_UPLOAD_MB: '5',
+    };
+    const configured = loadConfig({
+      env,
+      cwd: '/srv/fleet',
+      inline: { content: { maxUploadMB: 5 } },
     });
-    expect(s).toMatchObject({
+    expect(contentSettings(configured, env)).toMatchObject({
       masterSecret: 's'.repeat(40),
       masterKeyFile: '/keys/master',
       manifestLifetimeMs: 10 * 86_400_000,
@@ -36,19 +40,13 @@ describe('contentSettings', () => {
     });
   });
 
-  it('refuses bad values with a message naming the variable', () => {
-    for (const [env, message] of [
-      [{ FLEET_CONTENT_KEY_SECRET: 'short' }, /FLEET_CONTENT_KEY_SECRET must have at least 32/],
-      [
-        { FLEET_MANIFEST_LIFETIME_DAYS: 'thirty' },
-        /FLEET_MANIFEST_LIFETIME_DAYS must be a whole number/,
-      ],
-      [{ FLEET_MANIFEST_LIFETIME_DAYS: '0' }, /FLEET_MANIFEST_LIFETIME_DAYS/],
-      [{ FLEET_MAX_UPLOAD_MB: '1.5' }, /FLEET_MAX_UPLOAD_MB/],
-      [{ FLEET_MANIFEST_LIFETIME_DAYS: '5', FLEET_MANIFEST_RENEW_DAYS: '5' }, /must be less than/],
-    ] as const) {
-      expect(() => contentSettings(config, env), JSON.stringify(env)).toThrow(ConfigError);
-      expect(() => contentSettings(config, env)).toThrow(message);
+  it('refuses a short secret with a message naming the variable', () => {
+    for (const secret of ['short', 'x'.repeat(31)]) {
+      const env = { FLEET_CONTENT_KEY_SECRET: secret };
+      expect(() => contentSettings(config, env)).toThrow(ConfigError);
+      expect(() => contentSettings(config, env)).toThrow(
+        /FLEET_CONTENT_KEY_SECRET must have at least 32/,
+      );
     }
   });
 });

@@ -29,29 +29,11 @@ const DAY_MS = 24 * 3600 * 1000;
 const MIB = 1024 * 1024;
 
 /**
- * Variables read here, with their bounds. (The JSON configuration file is strict and owned by
- * config.ts; until it grows a `content` section these come from the environment only.)
+ * The content settings for `config` (its `content` section, which the environment's
+ * FLEET_MANIFEST_* and FLEET_MAX_* variables fill in config.ts). The master secret is read
+ * from the environment only, never from a file that may be copied around with the rest of
+ * the configuration; a bad one is a ConfigError.
  */
-const NUMBERS = {
-  FLEET_MANIFEST_LIFETIME_DAYS: { min: 1, max: 365 },
-  FLEET_MANIFEST_RENEW_DAYS: { min: 0, max: 364 },
-  FLEET_MANIFEST_JOB_SECONDS: { min: 1, max: 24 * 3600 },
-  FLEET_MAX_UPLOAD_MB: { min: 1, max: 16 * 1024 },
-  FLEET_MAX_INGESTS: { min: 1, max: 64 },
-} as const;
-
-function number(env: NodeJS.ProcessEnv, name: keyof typeof NUMBERS, fallback: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw.trim() === '') return fallback;
-  const value = Number(raw.trim());
-  const { min, max } = NUMBERS[name];
-  if (!/^\d+$/.test(raw.trim()) || value < min || value > max) {
-    throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, not "${raw}"`);
-  }
-  return value;
-}
-
-/** The content settings for `config`, from the environment; a bad value is a ConfigError. */
 export function contentSettings(
   config: FleetConfig,
   env: NodeJS.ProcessEnv = process.env,
@@ -62,24 +44,16 @@ export function contentSettings(
       `FLEET_CONTENT_KEY_SECRET must have at least ${MIN_SECRET_LENGTH} characters`,
     );
   }
-  const lifetimeDays = number(env, 'FLEET_MANIFEST_LIFETIME_DAYS', 30);
-  const renewDays = number(env, 'FLEET_MANIFEST_RENEW_DAYS', 7);
-  if (renewDays >= lifetimeDays) {
-    throw new ConfigError(
-      'FLEET_MANIFEST_RENEW_DAYS must be less than FLEET_MANIFEST_LIFETIME_DAYS',
-    );
-  }
+  const c = config.content;
   return {
     masterSecret: secret || undefined,
-    masterKeyFile: env.FLEET_CONTENT_KEY_FILE
-      ? path.resolve(env.FLEET_CONTENT_KEY_FILE)
-      : path.join(config.dataDir, 'content-master.key'),
-    manifestLifetimeMs: lifetimeDays * DAY_MS,
-    renewAheadMs: renewDays * DAY_MS,
-    jobIntervalMs: number(env, 'FLEET_MANIFEST_JOB_SECONDS', 60) * 1000,
-    maxUploadBytes: number(env, 'FLEET_MAX_UPLOAD_MB', 1024) * MIB,
+    masterKeyFile: c.keyFile,
+    manifestLifetimeMs: c.manifestLifetimeDays * DAY_MS,
+    renewAheadMs: c.manifestRenewDays * DAY_MS,
+    jobIntervalMs: c.manifestJobSeconds * 1000,
+    maxUploadBytes: c.maxUploadMB * MIB,
     maxImageBytes: MAX_COVER_BYTES,
-    maxConcurrentIngests: number(env, 'FLEET_MAX_INGESTS', 2),
+    maxConcurrentIngests: c.maxConcurrentIngests,
     workDir: path.join(config.dataDir, 'ingest'),
   };
 }

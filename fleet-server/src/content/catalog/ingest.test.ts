@@ -39,18 +39,14 @@ for (const target of testDatabaseTargets()) {
     let token: string;
     let dir: string;
     let song: string;
-    const savedLimit = process.env.FLEET_MAX_UPLOAD_MB;
 
     beforeAll(async () => {
-      // A small upload limit, so "too big" can be tested with a small file.
-      process.env.FLEET_MAX_UPLOAD_MB = '1';
-      try {
-        // A JSON body limit below the size of the song: uploads are not bound by it.
-        t = await startTestServer(target, { http: { bodyLimitBytes: 64 * 1024 } });
-      } finally {
-        if (savedLimit === undefined) delete process.env.FLEET_MAX_UPLOAD_MB;
-        else process.env.FLEET_MAX_UPLOAD_MB = savedLimit;
-      }
+      // A small upload limit, so "too big" can be tested with a small file, and a JSON body
+      // limit below the size of the song: uploads are not bound by it.
+      t = await startTestServer(target, {
+        http: { bodyLimitBytes: 64 * 1024 },
+        content: { maxUploadMB: 1 },
+      });
       token = (await t.createStaff('curator', ['catalog-manager'])).token;
       dir = mkdtempSync(path.join(os.tmpdir(), 'fleet-ingest-'));
       song = await makeMp3(path.join(dir, 'song.mp3'), {
