@@ -5,6 +5,7 @@ import { migration0003AuditLog } from './0003_audit_log.js';
 import { migration0004BoxLink } from './0004_box_link.js';
 import { migration0005Content } from './0005_content.js';
 import { migration0006Retail } from './0006_retail.js';
+import { migration0007WithoutRowid } from './0007_without_rowid.js';
 
 /**
  * Every migration of the fleet database, by name. Append new ones with the next number
@@ -17,4 +18,5 @@ export const fleetMigrations: MigrationSet = {
   '0004_box_link': migration0004BoxLink,
   '0005_content': migration0005Content,
   '0006_retail': migration0006Retail,
+  '0007_without_rowid': migration0007WithoutRowid,
 };
