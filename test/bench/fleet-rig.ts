@@ -94,8 +94,14 @@ export interface ServerProcess extends Spawned {
 }
 
 /** `fleet-server serve` with the rig's config; resolves once it prints its READY line. */
-export async function startServer(rig: FleetRig, cleanup: Cleanup): Promise<ServerProcess> {
-  const s = spawnTs(FLEET_CLI, ['serve', '--config', rig.configFile], { env: rig.env });
+export async function startServer(
+  rig: FleetRig,
+  cleanup: Cleanup,
+  opts: { env?: Record<string, string> } = {},
+): Promise<ServerProcess> {
+  const s = spawnTs(FLEET_CLI, ['serve', '--config', rig.configFile], {
+    env: { ...rig.env, ...opts.env },
+  });
   cleanup.push(() => s.stop());
   const m = await waitForLine(s, /FLEET_SERVER_READY (http:\/\/127\.0\.0\.1:(\d+))/);
   return { ...s, url: m[1]!, port: Number(m[2]) };
@@ -154,6 +160,13 @@ export interface BoxProcess extends Spawned {
   status(): Promise<StatusResponse>;
 }
 
+export interface BoxOptions {
+  /** Extra environment for the core (e.g. NODE_OPTIONS for a CPU profile). */
+  env?: Record<string, string>;
+  /** The core's log level (default warn); logs go to its stderr. */
+  logLevel?: string;
+}
+
 /**
  * A box core enrolled with a fresh code, talking to `server` (the proxy in front of the real
  * server): free play, unpaced null sink, no music of its own.
@@ -164,6 +177,7 @@ export async function startBox(
   name: string,
   server: string,
   cleanup: Cleanup,
+  opts: BoxOptions = {},
 ): Promise<BoxProcess> {
   const { code } = await staff<{ code: string }>('POST', '/api/v1/enrollment-codes', { name });
   const dataDir = path.join(rig.dir, `${name}-data`);
@@ -174,14 +188,14 @@ export async function startBox(
       box: { id: name, name: `Bench box ${name}` },
       dataDir,
       http: { port: 0 },
-      log: { level: 'warn' },
+      log: { level: opts.logLevel ?? 'warn' },
       audio: { sink: { kind: 'null', pace: 0 } },
       library: { importDirs: [], loudnessWorkers: 1 },
       // A cut connection is retried within a second or two, as on a box with a flaky line.
       fleet: { server, enrollmentCode: code, maxBackoffSeconds: 2 },
     }),
   );
-  const s = spawnTs(CORE_CLI, ['--config', configFile]);
+  const s = spawnTs(CORE_CLI, ['--config', configFile], { env: opts.env ?? {} });
   cleanup.push(() => s.stop());
   const m = await waitForLine(s, /JUKEBOX_CORE_READY (\S+)/);
   const url = m[1]!;

@@ -3,7 +3,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { freePort, spawnChild, until, type Cleanup } from './fleet-procs.js';
+import { cpuMs, freePort, sleep, spawnChild, until, type Cleanup } from './fleet-procs.js';
 
 const run = promisify(execFile);
 
@@ -12,7 +12,7 @@ export async function startRsyncDaemon(
   dir: string,
   work: string,
   cleanup: Cleanup,
-): Promise<{ port: number }> {
+): Promise<{ port: number; pid: number }> {
   const port = await freePort();
   const conf = path.join(work, 'rsyncd.conf');
   const uid = process.getuid?.() ?? 0;
@@ -52,26 +52,37 @@ export async function startRsyncDaemon(
     'rsyncd to listen',
     { timeoutMs: 10_000, everyMs: 50 },
   );
-  return { port };
+  return { port, pid: daemon.child.pid! };
+}
+
+export interface RsyncRound {
+  ms: number;
+  wireBytes: number;
+  /** CPU of the client (with the receiver it forks) and of the daemon's worker, in ms. */
+  cpu: { client: number; daemon: number };
 }
 
 /**
- * `rsync -a` (plus `extra` options) of exactly `files` (relative paths) from the daemon at
- * `port` into a fresh folder: the wall time and the bytes rsync says crossed the wire (both
- * ways). The folder is removed afterwards.
+ * `rsync -a` (plus `extra` options) of exactly `files` (relative paths) from the daemon
+ * (`port`, `pid`) into a fresh folder: the wall time, the bytes rsync says crossed the wire
+ * (both ways), and the CPU both ends spent. The folder is removed afterwards.
  */
 export async function rsyncOnce(
-  port: number,
+  daemon: { port: number; pid: number },
   files: string[],
   work: string,
   extra: string[] = [],
-): Promise<{ ms: number; wireBytes: number }> {
-  const url = `rsync://127.0.0.1:${port}/blobs/`;
+): Promise<RsyncRound> {
+  const url = `rsync://127.0.0.1:${daemon.port}/blobs/`;
   const list = path.join(work, 'rsync-files.txt');
   writeFileSync(list, files.join('\n') + '\n');
   const dest = path.join(work, 'rsync-dest');
   rmSync(dest, { recursive: true, force: true });
   mkdirSync(dest);
+  // The client is a child of this process, counted once it is waited for; the daemon forks a
+  // worker per connection and counts it once that has exited.
+  const client0 = cpuMs(process.pid, { children: true }) - cpuMs(process.pid);
+  const daemon0 = cpuMs(daemon.pid, { children: true });
   const t = performance.now();
   const { stdout } = await run('rsync', [
     '-a',
@@ -82,10 +93,14 @@ export async function rsyncOnce(
     dest,
   ]);
   const ms = performance.now() - t;
+  const client = cpuMs(process.pid, { children: true }) - cpuMs(process.pid) - client0;
+  // The daemon reaps its worker when the worker's exit signal reaches it.
+  await sleep(100);
+  const cpu = { client, daemon: cpuMs(daemon.pid, { children: true }) - daemon0 };
   rmSync(dest, { recursive: true, force: true });
   const count = (what: string) =>
     Number(
       new RegExp(`Total bytes ${what}: ([\\d,]+)`).exec(stdout)?.[1]?.replace(/,/g, '') ?? NaN,
     );
-  return { ms, wireBytes: count('sent') + count('received') };
+  return { ms, wireBytes: count('sent') + count('received'), cpu };
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -149,7 +149,7 @@ function manifest(version: number, which: number[], change: Partial<FleetManifes
   return signManifest(m, serverKey.privateKey);
 }
 
-function sync() {
+function sync(opts: { log?: object } = {}) {
   return new ContentSync({
     db,
     library,
@@ -157,7 +157,7 @@ function sync() {
     auth: { boxId: BOX, key: identity.identity.signing.privateKey },
     serverKey: rawPublicKeyB64u(serverKey.publicKey),
     dataDir,
-    log: memoryLog() as never,
+    log: (opts.log ?? memoryLog()) as never,
     inUse: () => inUse,
     changed: () => library.invalidate(),
   });
@@ -215,6 +215,52 @@ describe('ContentSync', () => {
     await s.syncNow();
     expect(existsSync(blobFile(tracks[1]!.sha))).toBe(false);
     expect(existsSync(blobFile(tracks[0]!.sha))).toBe(true);
+  });
+
+  it('fetches only the blobs missing or of the wrong size, and logs when each step ended', async () => {
+    served.manifest = manifest(1, [0, 1]);
+    // One blob already whole (an earlier sync, a USB bundle), one cut short on disk.
+    mkdirSync(path.dirname(blobFile(tracks[0]!.sha)), { recursive: true });
+    writeFileSync(blobFile(tracks[0]!.sha), tracks[0]!.blob);
+    writeFileSync(blobFile(tracks[1]!.sha), tracks[1]!.blob.subarray(0, 100));
+    const logged: { msg: string; obj: Record<string, unknown> }[] = [];
+    const log = {
+      info: (obj: Record<string, unknown>, msg: string) => logged.push({ msg, obj }),
+      warn: () => undefined,
+      error: () => undefined,
+    };
+    const s = sync({ log });
+    await s.syncNow();
+    expect(s.state).toMatchObject({ phase: 'idle', manifestVersion: 1, files: { total: 2 } });
+    expect(served.requests.sort()).toEqual(
+      [
+        'GET /api/v1/box/manifest',
+        `GET /api/v1/box/blobs/${tracks[1]!.sha}`,
+        `GET /api/v1/box/blobs/${coverSha}`,
+      ].sort(),
+    );
+    expect(readFileSync(blobFile(tracks[1]!.sha)).equals(tracks[1]!.blob)).toBe(true);
+    const done = logged.find((l) => l.msg === 'content sync done')!.obj;
+    expect(done).toMatchObject({
+      version: 1,
+      files: 2,
+      bytes: tracks[1]!.blob.length + cover.length,
+    });
+    expect(done.startedAt).toBeGreaterThan(Date.now() - 60_000);
+    const ms = done.ms as Record<string, number>;
+    const order = [
+      'manifest',
+      'compared',
+      'firstBytes',
+      'blobs',
+      'dirSynced',
+      'installed',
+      'collected',
+    ];
+    expect(Object.keys(ms).sort()).toEqual([...order].sort());
+    for (let i = 1; i < order.length; i++) {
+      expect(ms[order[i]!], order[i]).toBeGreaterThanOrEqual(ms[order[i - 1]!]!);
+    }
   });
 
   it('refuses a bad signature, another box, an older version, an expired or malformed manifest', async () => {
