@@ -4,8 +4,9 @@ import { isoMs } from './telemetry-derive.js';
 describe('isoMs', () => {
   it('reads toISOString output exactly as Date.parse does', () => {
     const wrong: string[] = [];
-    // Every day of a leap year and of a few other years, at an awkward time of day.
-    for (const year of [1970, 1999, 2024, 2026, 2100, 9999]) {
+    // Every day of leap years (2000 and 2400 among them) and of years that are not (1900,
+    // 2100), around the epoch and the ends of the range, at an awkward time of day.
+    for (const year of [1000, 1600, 1900, 1969, 1970, 1999, 2000, 2024, 2026, 2100, 2400, 9999]) {
       for (let t = Date.UTC(year, 0, 1, 23, 59, 59, 999); new Date(t).getUTCFullYear() === year;) {
         const iso = new Date(t).toISOString();
         if (isoMs(iso) !== Date.parse(iso)) wrong.push(iso);

@@ -41,8 +41,8 @@ export function isoMs(iso: string): number {
   const minute = digits(iso, 14, 2);
   const second = digits(iso, 17, 2);
   const milli = digits(iso, 20, 3);
-  // Non-digits read as -1. Date.UTC reads years below 100 as 19xx, and fields out of range
-  // (a 30th of February) are left to Date.parse to judge.
+  // Non-digits read as -1. Fields out of range (a 30th of February) and years before 1000,
+  // which no box sends, are left to Date.parse to judge.
   if (
     year < 1000 ||
     month < 1 ||
@@ -59,7 +59,30 @@ export function isoMs(iso: string): number {
   ) {
     return Date.parse(iso);
   }
-  return Date.UTC(year, month - 1, day, hour, minute, second, milli);
+  return (
+    daysSinceEpoch(year, month, day) * 86_400_000 +
+    hour * 3_600_000 +
+    minute * 60_000 +
+    second * 1000 +
+    milli
+  );
+}
+
+/**
+ * Days from 1970-01-01 to a date of the proleptic Gregorian calendar (year >= 1), counted in
+ * 400-year eras of 146,097 days with years starting in March, so that the leap day comes last.
+ * Integer arithmetic only: with `Date.UTC` instead, isoMs took about twice as long.
+ */
+function daysSinceEpoch(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const monthFromMarch = month > 2 ? month - 3 : month + 9;
+  const dayOfYear = Math.floor((153 * monthFromMarch + 2) / 5) + day - 1;
+  const dayOfEra =
+    yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  // 719,468 days from 0000-03-01 to 1970-01-01.
+  return era * 146_097 + dayOfEra - 719_468;
 }
 
 /** The decimal number in `count` characters from `from`, or -1 if one is not a digit. */
