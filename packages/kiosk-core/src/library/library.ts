@@ -7,6 +7,7 @@ import type {
   TrackSummary,
 } from '@jukebox/protocol';
 import type { Db } from '../db/index.js';
+import { cachedStatement } from '../db/statements.js';
 import {
   Browse,
   type ListArtistsParams,
@@ -163,13 +164,13 @@ export class Library {
 
   /** Tracks on disk still waiting for a loudness measurement (failed ones excluded). */
   pendingLoudnessCount(): number {
+    // Cached: the status route asks on every call.
     return (
-      this.db
-        .prepare<[], { n: number }>(
-          `SELECT count(*) AS n FROM tracks
-           WHERE gain_db IS NULL AND loudness_error IS NULL AND path IS NOT NULL AND missing = 0`,
-        )
-        .get()?.n ?? 0
+      cachedStatement<[], { n: number }>(
+        this.db,
+        `SELECT count(*) AS n FROM tracks
+         WHERE gain_db IS NULL AND loudness_error IS NULL AND path IS NOT NULL AND missing = 0`,
+      ).get()?.n ?? 0
     );
   }
 

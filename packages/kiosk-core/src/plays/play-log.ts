@@ -1,4 +1,5 @@
 import type { Db } from '../db/index.js';
+import { cachedStatement } from '../db/statements.js';
 
 /** Reason recorded on plays that were running when the core stopped. */
 export const interruptedReason = 'interrupted by restart';
@@ -84,14 +85,14 @@ export class PlayLog {
 
   /** Completed plays per track, most played first; tracks never completed are left out. */
   counts(): PlayCount[] {
-    return this.db
-      .prepare<[], PlayCount>(
-        `SELECT pc.track_id AS trackId, t.title, ar.name AS artist, pc.count
-         FROM play_counts pc JOIN tracks t ON t.id = pc.track_id
-         JOIN artists ar ON ar.id = t.artist_id
-         WHERE pc.count > 0 ORDER BY pc.count DESC, t.sort_key`,
-      )
-      .all();
+    // Cached: the status route reads the counts on every call.
+    return cachedStatement<[], PlayCount>(
+      this.db,
+      `SELECT pc.track_id AS trackId, t.title, ar.name AS artist, pc.count
+       FROM play_counts pc JOIN tracks t ON t.id = pc.track_id
+       JOIN artists ar ON ar.id = t.artist_id
+       WHERE pc.count > 0 ORDER BY pc.count DESC, t.sort_key`,
+    ).all();
   }
 
   /**
@@ -99,9 +100,10 @@ export class PlayLog {
    * AUTOINCREMENT record, so it stays right after acknowledged events are deleted.
    */
   lastSeq(): number {
-    const row = this.db
-      .prepare<[], { seq: number }>("SELECT seq FROM sqlite_sequence WHERE name = 'play_events'")
-      .get();
+    const row = cachedStatement<[], { seq: number }>(
+      this.db,
+      "SELECT seq FROM sqlite_sequence WHERE name = 'play_events'",
+    ).get();
     return row?.seq ?? 0;
   }
 

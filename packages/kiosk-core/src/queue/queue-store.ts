@@ -1,5 +1,6 @@
 import type { QueueEntry } from '@jukebox/protocol';
 import type { Db } from '../db/index.js';
+import { cachedStatement } from '../db/statements.js';
 import { Browse, LibraryError, type Playable } from '../library/index.js';
 import { interruptedReason } from '../plays/index.js';
 
@@ -162,12 +163,13 @@ export class QueueStore {
   }
 
   private rows(where: string, limit = -1): EntryRow[] {
-    return this.db
-      .prepare<[number], EntryRow>(
-        `SELECT entry_id AS entryId, track_id AS trackId, requested_at AS requestedAt, priority
-         FROM queue WHERE ${where} ORDER BY priority DESC, entry_id LIMIT ?`,
-      )
-      .all(limit);
+    // Compiled once per `where` (a few fixed conditions): the status route lists the queue on
+    // every call.
+    return cachedStatement<[number], EntryRow>(
+      this.db,
+      `SELECT entry_id AS entryId, track_id AS trackId, requested_at AS requestedAt, priority
+       FROM queue WHERE ${where} ORDER BY priority DESC, entry_id LIMIT ?`,
+    ).all(limit);
   }
 
   private toEntry(row: EntryRow): QueueEntry | null {

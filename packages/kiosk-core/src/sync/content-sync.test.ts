@@ -212,7 +212,16 @@ describe('ContentSync', () => {
     expect(existsSync(blobFile(tracks[1]!.sha))).toBe(true);
     inUse.clear();
     served.manifest = manifest(3, [0]);
+    // The box shows the manifest installed as soon as the library has it; the blob it no
+    // longer lists is deleted after that, before the sync ends.
+    const shown: boolean[] = [];
+    s.onProgress((p) => {
+      if (p.phase === 'idle' && p.manifestVersion === 3) {
+        shown.push(existsSync(blobFile(tracks[1]!.sha)));
+      }
+    });
     await s.syncNow();
+    expect(shown).toEqual([true]);
     expect(existsSync(blobFile(tracks[1]!.sha))).toBe(false);
     expect(existsSync(blobFile(tracks[0]!.sha))).toBe(true);
   });

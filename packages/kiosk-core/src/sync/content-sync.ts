@@ -89,8 +89,10 @@ export class ContentSync {
     };
   }
 
+  /** A copy (the status route reads it on every call: no structuredClone, which costs more). */
   get state(): SyncProgress {
-    return structuredClone(this.progress);
+    const p = this.progress;
+    return { ...p, files: { ...p.files }, bytes: { ...p.bytes } };
   }
 
   onProgress(listener: (p: SyncProgress) => void): () => void {
@@ -262,6 +264,15 @@ export class ContentSync {
     );
     steps.mark('installed');
     this.opts.changed();
+    // The manifest is in: the box shows it now. Deleting what it no longer lists is
+    // housekeeping, done before the sync ends (a next sync waits for it) but not waited for.
+    this.update({
+      phase: 'idle',
+      manifestVersion: manifest.version,
+      targetVersion: null,
+      detail: null,
+      lastSyncAt: this.now().toISOString(),
+    });
     await collectGarbage(
       [this.blobsDir, this.partialDir],
       manifest,
@@ -279,13 +290,6 @@ export class ContentSync {
       },
       'content sync done',
     );
-    this.update({
-      phase: 'idle',
-      manifestVersion: manifest.version,
-      targetVersion: null,
-      detail: null,
-      lastSyncAt: this.now().toISOString(),
-    });
   }
 
   /**
