@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { sql } from 'kysely';
 import { buildServer, loadConfig, type FleetContext } from '@jukebox/fleet-server';
@@ -18,8 +19,27 @@ const T0 = Date.UTC(2026, 5, 12, 20, 0, 0);
 interface Measured {
   records: number;
   ms: number;
+  /** CPU time of this process (user + system) while storing: the machine's load moves it less. */
+  cpuMs: number;
+  batches: number;
+  /** Bytes this process had written to storage while storing (Linux), else null. */
+  writtenBytes: number | null;
   naiveRecords: number;
   naiveMs: number;
+}
+
+/**
+ * Bytes the process has caused to be written to storage so far (`write_bytes` of
+ * /proc/self/io): on SQLite, the WAL frames of every commit and the checkpoints' pages. Null
+ * where the file is missing (not Linux).
+ */
+function writtenBytes(): number | null {
+  try {
+    const m = /^write_bytes: (\d+)$/m.exec(readFileSync('/proc/self/io', 'utf8'));
+    return m ? Number(m[1]) : null;
+  } catch {
+    return null;
+  }
 }
 
 /** Boxes as enrollment leaves them (the telemetry tables refer to them). */
@@ -43,15 +63,21 @@ async function measure(ctx: FleetContext): Promise<Measured> {
   // The generator's records pass the wire schema (what the channel parses before storing).
   telemetryBatch.parse({ records: streams[0]!.records.slice(0, MAX_TELEMETRY_BATCH) });
 
+  const written0 = writtenBytes();
+  const cpu0 = process.cpuUsage();
   const t = performance.now();
+  let batches = 0;
   for (let offset = 0; offset < RECORDS_PER_BOX; offset += MAX_TELEMETRY_BATCH) {
     for (const box of streams) {
       const batch = box.records.slice(offset, offset + MAX_TELEMETRY_BATCH);
       const ack = await ctx.link.storeTelemetry(box.id, batch);
       if (ack !== batch.at(-1)!.seq) throw new Error(`ack ${ack} after seq ${batch.at(-1)!.seq}`);
+      batches += 1;
     }
   }
   const ms = performance.now() - t;
+  const cpu = process.cpuUsage(cpu0);
+  const written1 = writtenBytes();
   const records = BOXES * RECORDS_PER_BOX;
 
   const [naiveBox] = await addBoxes(ctx, 1, 'n');
@@ -72,7 +98,15 @@ async function measure(ctx: FleetContext): Promise<Measured> {
   if (Number(stored.n) !== records + naiveRecords) {
     throw new Error(`stored ${stored.n} records, expected ${records + naiveRecords}`);
   }
-  return { records, ms, naiveRecords, naiveMs };
+  return {
+    records,
+    ms,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    batches,
+    writtenBytes: written0 === null || written1 === null ? null : written1 - written0,
+    naiveRecords,
+    naiveMs,
+  };
 }
 
 /** What a first implementation would do: one statement, one commit, per record. */
@@ -130,12 +164,21 @@ export async function benchFleetTelemetry(): Promise<void> {
   if (process.env.DATABASE_URL) targets.push('postgres');
   const rows = [];
   const loads: string[] = [];
+  const costs: string[] = [];
   // Other jobs on the machine move these figures a lot (CPU and disk), so the load is printed.
   const load = () => os.loadavg()[0]!.toFixed(2);
   for (const which of targets) {
     const before = load();
     const m = await onDatabase(which);
     loads.push(`${which} ${before} -> ${load()}`);
+    const written =
+      which === 'sqlite' && m.writtenBytes !== null
+        ? `, ${(m.writtenBytes / m.batches / 1024).toFixed(0)} KiB written per batch`
+        : '';
+    costs.push(
+      `${which} ${Math.round(m.cpuMs).toLocaleString('en')} ms CPU ` +
+        `(${Math.round(m.records / (m.cpuMs / 1000)).toLocaleString('en')} records per CPU-second)${written}`,
+    );
     const ours = (m.records / m.ms) * 1000;
     const naive = (m.naiveRecords / m.naiveMs) * 1000;
     rows.push({
@@ -155,6 +198,9 @@ export async function benchFleetTelemetry(): Promise<void> {
       'the naive loop stores the raw record only, one autocommit each (SQLite: WAL, synchronous=FULL)',
       'ratio here is throughput, ours/reference: higher is better',
       `1-minute load average before -> after (${os.cpus().length} cores): ${loads.join(', ')}`,
+      // Server and database share the process only on SQLite; PostgreSQL's own CPU is not here.
+      `this process while storing: ${costs.join('; ')}`,
+      'written = bytes sent to storage (/proc/self/io): WAL frames of each commit and checkpoints',
       ...(process.env.DATABASE_URL ? [] : ['PostgreSQL skipped: DATABASE_URL is not set']),
     ],
   );
