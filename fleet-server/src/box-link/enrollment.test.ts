@@ -241,7 +241,9 @@ for (const target of testDatabaseTargets()) {
       const rows = await t.server.context.db.selectFrom('server_keys').selectAll().execute();
       expect(rows).toHaveLength(1);
       const { ServerKeyStore } = await import('./server-keys.js');
-      const again = await new ServerKeyStore(t.server.context.db, t.clock).signingKey();
+      const again = await new ServerKeyStore(t.server.context.db, t.clock, () =>
+        t.server.context.content.sealer(),
+      ).signingKey();
       expect(again.publicKey).toBe(first.publicKey);
     });
   });

@@ -1,8 +1,14 @@
-import type { KeyObject } from 'node:crypto';
+import { createPrivateKey, type KeyObject } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { exportKeyPair, generateServerSigningKey, importKeyPair } from '@jukebox/crypto';
+import {
+  b64uEncode,
+  exportKeyPair,
+  generateServerSigningKey,
+  importKeyPair,
+} from '@jukebox/crypto';
 import type { Clock } from '../clock.js';
 import type { FleetDatabase } from '../db/schema.js';
+import type { Logger } from '../logger.js';
 
 /** The server's manifest-signing key: boxes pin its public half at enrollment. */
 export interface ServerSigningKey {
@@ -11,15 +17,29 @@ export interface ServerSigningKey {
   publicKey: string;
 }
 
+/**
+ * Seals 32-byte keys at rest under the server's master key (content/master-key.ts), bound to
+ * a context string. The content module provides it (`BoxLinkService.useKeySealer`).
+ */
+export interface KeySealer {
+  seal(key: Uint8Array, context: string): string;
+  open(sealed: string, context: string, what?: string): Buffer;
+}
+export type KeySealerSource = () => Promise<KeySealer>;
+
 const SIGNING_KEY_NAME = 'manifest-signing';
+/** A sealed private key as stored (`v1.<master key id>.<b64u>`); anything else is PKCS#8. */
+const SEALED = /^v1\.[0-9a-f]{16}\./;
 
 /**
  * The server's own key pairs, made on first use and kept in the database, so every server
  * process behind a balancer signs with the same key. Two processes starting at once may both
  * generate one; the insert keeps the first and both read that one back.
  *
- * The private key is stored as PKCS#8 in the database: whoever can read the database can sign
- * manifests, so the database deserves the protection of a signing key (backups included).
+ * The private half is stored sealed under the master key that also seals the content keys
+ * (its 32-byte Ed25519 seed, AES-256-GCM, bound to `server-key:<name>`): a copy of the
+ * database alone, a backup say, cannot sign manifests. A key stored in clear by an earlier
+ * release is sealed in place the first time it is read.
  */
 export class ServerKeyStore {
   #signing: Promise<ServerSigningKey> | undefined;
@@ -27,12 +47,15 @@ export class ServerKeyStore {
   constructor(
     private readonly db: Kysely<FleetDatabase>,
     private readonly clock: Clock,
+    private readonly sealer: KeySealerSource,
+    private readonly log?: Logger,
   ) {}
 
   /** The manifest-signing key; generated and stored once, then cached in this process. */
   signingKey(): Promise<ServerSigningKey> {
     this.#signing ??= this.#loadOrCreate(SIGNING_KEY_NAME).catch((err: unknown) => {
-      // A failed read (database down) must not be cached for the life of the process.
+      // A failed read (database down, master key missing) must not be cached for the life of
+      // the process.
       this.#signing = undefined;
       throw err;
     });
@@ -40,15 +63,17 @@ export class ServerKeyStore {
   }
 
   async #loadOrCreate(name: string): Promise<ServerSigningKey> {
+    const sealer = await this.sealer();
+    const context = `server-key:${name}`;
     let row = await this.#read(name);
     if (!row) {
-      const exported = exportKeyPair(generateServerSigningKey());
+      const pair = generateServerSigningKey();
       await this.db
         .insertInto('server_keys')
         .values({
           name,
-          public_key: exported.publicKey,
-          private_key: exported.privateKey,
+          public_key: exportKeyPair(pair).publicKey,
+          private_key: sealer.seal(seedOf(pair.privateKey), context),
           created_at: this.clock.now(),
         })
         .onConflict((oc) => oc.column('name').doNothing())
@@ -56,10 +81,26 @@ export class ServerKeyStore {
       row = await this.#read(name);
       if (!row) throw new Error(`server key ${name} vanished after it was stored`);
     }
-    const pair = importKeyPair(
-      { publicKey: row.public_key, privateKey: row.private_key },
-      'ed25519',
-    );
+    let pkcs8: string;
+    if (SEALED.test(row.private_key)) {
+      const seed = sealer.open(row.private_key, context, `private key of server key ${name}`);
+      pkcs8 = pkcs8FromSeed(seed, row.public_key);
+    } else {
+      pkcs8 = row.private_key;
+    }
+    // Checks that the halves belong together (a mixed-up row is refused, not used).
+    const pair = importKeyPair({ publicKey: row.public_key, privateKey: pkcs8 }, 'ed25519');
+    if (!SEALED.test(row.private_key)) {
+      // Stored in clear by an earlier release: seal it where it is, once (another process
+      // doing the same at the same moment changes nothing the first did not).
+      await this.db
+        .updateTable('server_keys')
+        .set({ private_key: sealer.seal(seedOf(pair.privateKey), context) })
+        .where('name', '=', name)
+        .where('private_key', '=', row.private_key)
+        .execute();
+      this.log?.info({ key: name }, 'server key sealed at rest under the master key');
+    }
     return { privateKey: pair.privateKey, publicKey: row.public_key };
   }
 
@@ -70,4 +111,20 @@ export class ServerKeyStore {
       .where('name', '=', name)
       .executeTakeFirst();
   }
+}
+
+/** The 32-byte seed of an Ed25519 private key. */
+function seedOf(privateKey: KeyObject): Buffer {
+  const { d } = privateKey.export({ format: 'jwk' });
+  if (typeof d !== 'string') throw new Error('not an Ed25519 private key');
+  return Buffer.from(d, 'base64url');
+}
+
+/** PKCS#8 DER (b64u) of the Ed25519 key with this seed and raw public key (b64u). */
+function pkcs8FromSeed(seed: Buffer, publicKey: string): string {
+  const key = createPrivateKey({
+    key: { kty: 'OKP', crv: 'Ed25519', d: seed.toString('base64url'), x: publicKey },
+    format: 'jwk',
+  });
+  return b64uEncode(key.export({ format: 'der', type: 'pkcs8' }));
 }

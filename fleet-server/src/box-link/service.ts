@@ -27,7 +27,7 @@ import {
 import { Enrollment, type EnrolledBox } from './enrollment.js';
 import { BoxLinkMetrics } from './link-metrics.js';
 import { Reports } from './reports.js';
-import { ServerKeyStore, type ServerSigningKey } from './server-keys.js';
+import { ServerKeyStore, type KeySealerSource, type ServerSigningKey } from './server-keys.js';
 import { TelemetryStore } from './telemetry-store.js';
 
 export type { AuthenticatedBox, BoxRouteGuard } from './box-auth.js';
@@ -56,6 +56,7 @@ export type EnrolledListener = (box: { boxId: string; routeId: number | null }) 
  * - `serverSigningKey()`: the key manifests are signed with (the one boxes pinned);
  * - `notifyManifest(boxId, version)`: tell a connected box that a newer manifest is ready;
  * - `setManifestVersionSource(fn)`: how the channel learns a box's newest manifest at hello;
+ * - `useKeySealer(fn)`: the master key the server's private keys are sealed with at rest;
  * - `onEnrolled(listener)`: hear about each new box.
  */
 export class BoxLinkService {
@@ -70,12 +71,16 @@ export class BoxLinkService {
   readonly #boxes: BoxService;
   readonly #enrolledListeners = new Set<EnrolledListener>();
   #manifestVersion: ManifestVersionSource = async () => 0;
+  #keySealer: KeySealerSource = () =>
+    Promise.reject(
+      new Error('no master key to seal the server keys with (content module not set up)'),
+    );
 
   constructor(readonly deps: BoxLinkDeps) {
     const { db, clock, log } = deps;
     this.timings = { ...DEFAULT_CHANNEL_TIMINGS, ...deps.channel };
     this.#auth = new BoxAuthenticator(db, clock);
-    this.#keys = new ServerKeyStore(db, clock);
+    this.#keys = new ServerKeyStore(db, clock, () => this.#keySealer(), log);
     this.#boxes = new BoxService(db, clock);
     this.telemetry = new TelemetryStore(db);
     this.enrollment = new Enrollment(db, clock, this.#keys);
@@ -113,6 +118,11 @@ export class BoxLinkService {
   /** Sends `manifest-notice` to the box if its channel is open in this process; else nothing. */
   notifyManifest(boxId: string, version: number): void {
     this.channel.notifyManifest(boxId, version);
+  }
+
+  /** Set by the content module: the master key that seals the server's private keys at rest. */
+  useKeySealer(source: KeySealerSource): void {
+    this.#keySealer = source;
   }
 
   /** Set by the content module: the newest manifest version of a box, asked at each hello. */

@@ -35,6 +35,10 @@ export class ContentKeySealer {
     return new ContentKeySealer(Buffer.from(secret, 'utf8'));
   }
 
+  /**
+   * Seals a 32-byte key bound to `context` (a track id for content keys; the server uses
+   * `server-key:<name>` for its own keys), so a seal cannot be moved to another context.
+   */
   seal(contentKey: Uint8Array, trackId: string): string {
     const nonce = randomBytes(12);
     const cipher = createCipheriv('aes-256-gcm', this.#key, nonce);
@@ -43,21 +47,24 @@ export class ContentKeySealer {
     return `v1.${this.keyId}.${b64uEncode(Buffer.concat([nonce, sealed]))}`;
   }
 
-  /** The content key of `trackId`; throws MasterKeyError when it does not open. */
-  open(sealed: string, trackId: string): Buffer {
+  /**
+   * The key sealed for `trackId` (the context given to `seal`); throws MasterKeyError when it
+   * does not open. `what` names the key in messages (default: the content key of the track).
+   */
+  open(sealed: string, trackId: string, what = `content key of ${trackId}`): Buffer {
     const [version, keyId, body] = sealed.split('.');
     if (version !== 'v1' || keyId === undefined || body === undefined) {
-      throw new MasterKeyError(`the stored content key of ${trackId} is malformed`);
+      throw new MasterKeyError(`the stored ${what} is malformed`);
     }
     if (keyId !== this.keyId) {
       throw new MasterKeyError(
-        `the content key of ${trackId} was sealed with master key ${keyId}, but this server ` +
+        `the ${what} was sealed with master key ${keyId}, but this server ` +
           `has master key ${this.keyId}: start it with the secret the catalog was made with`,
       );
     }
     const bytes = tryB64uDecode(body);
     if (bytes === undefined || bytes.length !== 12 + 32 + 16) {
-      throw new MasterKeyError(`the stored content key of ${trackId} is malformed`);
+      throw new MasterKeyError(`the stored ${what} is malformed`);
     }
     const decipher = createDecipheriv('aes-256-gcm', this.#key, bytes.subarray(0, 12));
     decipher.setAAD(Buffer.from(trackId, 'utf8'));
@@ -65,7 +72,7 @@ export class ContentKeySealer {
     try {
       return Buffer.concat([decipher.update(bytes.subarray(12, 12 + 32)), decipher.final()]);
     } catch {
-      throw new MasterKeyError(`the stored content key of ${trackId} does not open (altered?)`);
+      throw new MasterKeyError(`the stored ${what} does not open (altered?)`);
     }
   }
 }

@@ -55,6 +55,8 @@ export class ContentService {
     this.settings = deps.settings ?? contentSettings(config);
     this.blobs = deps.blobs ?? new LocalBlobStore(config.blobDir);
     const sealer = () => this.sealer();
+    // The same master key seals the server's own signing key at rest.
+    link.useKeySealer(sealer);
     this.catalog = new CatalogService(db, clock);
     this.ingest = new CatalogIngest({
       db,
