@@ -22,6 +22,16 @@ const letter = z
 const requestId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'requestId is 8-64 of A-Z a-z 0-9 _ -');
 
 /**
+ * One slide of the attract slideshow, a stored cover image: `fleet` for an attract graphic the
+ * fleet server pushed (shown whole), `album` for the cover of an album on the box.
+ */
+export const attractSlide = z.object({
+  coverId: z.string(),
+  kind: z.enum(['fleet', 'album']),
+});
+export type AttractSlide = z.infer<typeof attractSlide>;
+
+/**
  * The kiosk API: every call the touch UI can make on the core. One schema per method for its
  * params and its result; both transports (Electron IPC, browser WebSocket) parse with these.
  */
@@ -69,10 +79,15 @@ export const kioskMethods = {
       albums: z.array(albumSummary),
     }),
   },
-  /** Cover ids for the attract-mode slideshow. */
-  getAttractCovers: {
+  /**
+   * The attract-mode slideshow: up to `limit` slides, the fleet's attract slides first in the
+   * order of the installed manifest, then album covers in random order; the UI decides how
+   * often each is shown. It replaced `getAttractCovers` (album cover ids only): the kiosk app
+   * bundles the core it talks to, so no caller of the old name is left.
+   */
+  getAttractSlides: {
     params: z.object({ limit: z.number().int().min(1).max(200).default(40) }),
-    result: z.array(z.string()),
+    result: z.array(attractSlide),
   },
   enqueue: {
     /**

@@ -40,7 +40,7 @@ export function createKioskApi(ipcRenderer: IpcRenderer): KioskApi {
     getArtist: (params) => invoke('getArtist', params),
     getAlbum: (params) => invoke('getAlbum', params),
     search: (params) => invoke('search', params),
-    getAttractCovers: (params) => invoke('getAttractCovers', params),
+    getAttractSlides: (params) => invoke('getAttractSlides', params),
     enqueue: (params) => invoke('enqueue', params),
     requestSong: (params) => invoke('requestSong', params),
     quoteDisc: (params) => invoke('quoteDisc', params),

@@ -41,6 +41,7 @@ describe('openDatabase', () => {
       { version: 5, name: 'telemetry' },
       { version: 6, name: 'content' },
       { version: 7, name: 'retail' },
+      { version: 8, name: 'attract_slides' },
     ]);
     db.close();
   });

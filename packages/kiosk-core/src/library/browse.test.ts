@@ -129,7 +129,7 @@ describe('Library browse', () => {
   });
 
   it('serves covers for attract mode and by id', () => {
-    expect(lib.attractCovers(10)).toEqual([cover]);
+    expect(lib.attractSlides(10)).toEqual([{ coverId: cover, kind: 'album' }]);
     expect(lib.coverFile(cover)).toBe(join(root, 'covers', cover));
     expect(lib.coverMime(cover)).toBe('image/png');
     expect(lib.coverFile('b'.repeat(64))).toBeNull();

@@ -193,18 +193,6 @@ export class Browse {
     return { album, tracks };
   }
 
-  /** Up to `limit` distinct cover ids of playable tracks, shuffled, for attract mode. */
-  attractCovers(limit: number): string[] {
-    return cachedStatement<[number], { id: string }>(
-      this.db,
-      `SELECT cv.id FROM covers cv
-         WHERE EXISTS (SELECT 1 FROM tracks t WHERE t.cover_id = cv.id AND t.missing = 0)
-         ORDER BY random() LIMIT ?`,
-    )
-      .all(limit)
-      .map((r) => r.id);
-  }
-
   trackSummary(id: number): TrackSummary | null {
     const row = cachedStatement<[number], TrackRow>(this.db, `${trackSelect} WHERE t.id = ?`).get(
       id,

@@ -1,6 +1,7 @@
 import type {
   AlbumSummary,
   ArtistSummary,
+  AttractSlide,
   CatalogRecord,
   CategorySummary,
   LetterCount,
@@ -8,6 +9,7 @@ import type {
 } from '@jukebox/protocol';
 import type { Db } from '../db/index.js';
 import { cachedStatement } from '../db/statements.js';
+import { attractSlides } from './attract.js';
 import {
   Browse,
   type ListArtistsParams,
@@ -137,9 +139,9 @@ export class Library {
     return this.browse.album(id);
   }
 
-  /** Up to `limit` distinct cover ids of playable tracks, shuffled, for the attract slideshow. */
-  attractCovers(limit: number): string[] {
-    return this.browse.attractCovers(limit);
+  /** The attract slideshow: the fleet's slides in order, then album covers; see `attract.ts`. */
+  attractSlides(limit: number): AttractSlide[] {
+    return attractSlides(this.db, limit);
   }
 
   /** Search-as-you-type; see {@link Search}. An empty query gives empty lists. */

@@ -22,7 +22,7 @@ export function createHandlers(jukebox: Jukebox): KioskHandlers {
       return album ? ok(album) : fail('not_found', `no album with id ${id}`);
     },
     search: ({ query, limit }) => ok(library.search(query, limit)),
-    getAttractCovers: ({ limit }) => ok(library.attractCovers(limit)),
+    getAttractSlides: ({ limit }) => ok(library.attractSlides(limit)),
     enqueue: ({ trackId, playNext, requestId }) => jukebox.pick(trackId, playNext, requestId),
     requestSong: ({ text }) => {
       const r = jukebox.telemetry.songRequests.add(text);

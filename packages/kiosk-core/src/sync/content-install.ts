@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { FleetManifest, SignedManifest } from '@jukebox/protocol';
 import type { Db } from '../db/index.js';
 import { cachedStatement } from '../db/statements.js';
+import { replaceFleetSlides } from '../library/attract.js';
 import type { Library } from '../library/index.js';
 import { CatalogWriter } from '../library/writer.js';
 import type { Logger } from '../log.js';
@@ -28,9 +29,10 @@ export interface InstallContext {
 }
 
 /**
- * The library takes a manifest's tracks in ONE transaction, with the manifest row: new and
- * changed tracks in (keyed by catalog id, so play history keeps its track), tracks no longer
- * listed hidden from the menu. Covers are stored first, outside the transaction.
+ * The library takes a manifest's tracks and attract slides in ONE transaction, with the
+ * manifest row: new and changed tracks in (keyed by catalog id, so play history keeps its
+ * track), tracks no longer listed hidden from the menu, the attract slides replaced by the
+ * manifest's. Images (covers and attract slides) are stored first, outside the transaction.
  */
 export async function installManifest(
   ctx: InstallContext,
@@ -39,16 +41,24 @@ export async function installManifest(
   now: Date,
 ): Promise<void> {
   const { db, library } = ctx;
-  // Covers first (files, outside the transaction): the tracks refer to them by id.
+  // Images first (files, outside the transaction): tracks and slides refer to them by id.
+  // Both kinds go to the covers store; skins are not used on the box yet.
   const covers = new Map<string, string>();
-  for (const g of manifest.graphics.filter((g) => g.kind === 'cover')) {
+  const slides: string[] = [];
+  for (const g of manifest.graphics) {
+    if (g.kind !== 'cover' && g.kind !== 'attract') continue;
     const bytes = await readFile(path.join(ctx.blobsDir, g.sha256));
     const mime = IMAGE_TYPES.find(([re]) => re.test(bytes.subarray(0, 12).toString('latin1')))?.[1];
     if (mime === undefined) {
-      ctx.log.warn({ sha256: g.sha256, name: g.name }, 'cover is not a JPEG, PNG or WebP; skipped');
+      ctx.log.warn(
+        { sha256: g.sha256, name: g.name, kind: g.kind },
+        `${g.kind} graphic is not a JPEG, PNG or WebP; skipped`,
+      );
       continue;
     }
-    covers.set(g.sha256, await library.covers.put(bytes, mime));
+    const coverId = await library.covers.put(bytes, mime);
+    if (g.kind === 'cover') covers.set(g.sha256, coverId);
+    else slides.push(coverId);
   }
   const writer = new CatalogWriter(db);
   const byCatalogId = cachedStatement<[string], { id: number }>(
@@ -110,6 +120,7 @@ export async function installManifest(
       hide.run(r.id);
       unindex.run(r.id);
     }
+    replaceFleetSlides(db, slides);
     db.prepare(
       `INSERT OR REPLACE INTO manifests (version, issued_at, expires_at, accepted_at, tracks, graphics, signed)
        VALUES (?, ?, ?, ?, ?, ?, ?)`,
@@ -128,6 +139,7 @@ export async function installManifest(
       version: manifest.version,
       tracks: manifest.tracks.length,
       graphics: manifest.graphics.length,
+      attractSlides: slides.length,
     },
     'content installed',
   );
