@@ -73,11 +73,30 @@ export async function buildServer(
       context,
       migrations,
       listen: () => app.listen({ host: config.http.host, port: config.http.port }),
-      close: () => (closing ??= app.close()),
+      close: () => (closing ??= closeApp(app, config.shutdownTimeoutSeconds * 1000, log)),
     };
   } catch (err) {
     await db.destroy();
     throw err;
+  }
+}
+
+/**
+ * Closes the app gracefully, but within half of `timeoutMs`: HTTP connections still open by
+ * then (a client that stopped reading, or sent half a request and went quiet) are cut, with
+ * a warning, so the modules' and the database's close hooks always run. The CLI's own
+ * shutdown timer (the whole `timeoutMs`) stays the last resort.
+ */
+async function closeApp(app: FleetApp, timeoutMs: number, log: Logger): Promise<void> {
+  const cut = setTimeout(() => {
+    log.warn({ afterMs: timeoutMs / 2 }, 'shutdown: cutting HTTP connections still open');
+    app.server.closeAllConnections();
+  }, timeoutMs / 2);
+  cut.unref();
+  try {
+    await app.close();
+  } finally {
+    clearTimeout(cut);
   }
 }
 
