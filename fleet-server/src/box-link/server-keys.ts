@@ -1,10 +1,12 @@
-import { createPrivateKey, type KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import {
-  b64uEncode,
   exportKeyPair,
   generateServerSigningKey,
   importKeyPair,
+  keyPairFromRaw,
+  rawPrivateKey,
+  type KeyPair,
 } from '@jukebox/crypto';
 import type { Clock } from '../clock.js';
 import type { FleetDatabase } from '../db/schema.js';
@@ -73,7 +75,7 @@ export class ServerKeyStore {
         .values({
           name,
           public_key: exportKeyPair(pair).publicKey,
-          private_key: sealer.seal(seedOf(pair.privateKey), context),
+          private_key: sealer.seal(rawPrivateKey(pair.privateKey), context),
           created_at: this.clock.now(),
         })
         .onConflict((oc) => oc.column('name').doNothing())
@@ -81,21 +83,21 @@ export class ServerKeyStore {
       row = await this.#read(name);
       if (!row) throw new Error(`server key ${name} vanished after it was stored`);
     }
-    let pkcs8: string;
-    if (SEALED.test(row.private_key)) {
-      const seed = sealer.open(row.private_key, context, `private key of server key ${name}`);
-      pkcs8 = pkcs8FromSeed(seed, row.public_key);
-    } else {
-      pkcs8 = row.private_key;
-    }
-    // Checks that the halves belong together (a mixed-up row is refused, not used).
-    const pair = importKeyPair({ publicKey: row.public_key, privateKey: pkcs8 }, 'ed25519');
-    if (!SEALED.test(row.private_key)) {
+    const sealed = SEALED.test(row.private_key);
+    // Either way the halves are checked to belong together (a mixed-up row is refused).
+    const pair: KeyPair = sealed
+      ? keyPairFromRaw(
+          sealer.open(row.private_key, context, `private key of server key ${name}`),
+          row.public_key,
+          'ed25519',
+        )
+      : importKeyPair({ publicKey: row.public_key, privateKey: row.private_key }, 'ed25519');
+    if (!sealed) {
       // Stored in clear by an earlier release: seal it where it is, once (another process
       // doing the same at the same moment changes nothing the first did not).
       await this.db
         .updateTable('server_keys')
-        .set({ private_key: sealer.seal(seedOf(pair.privateKey), context) })
+        .set({ private_key: sealer.seal(rawPrivateKey(pair.privateKey), context) })
         .where('name', '=', name)
         .where('private_key', '=', row.private_key)
         .execute();
@@ -111,20 +113,4 @@ export class ServerKeyStore {
       .where('name', '=', name)
       .executeTakeFirst();
   }
-}
-
-/** The 32-byte seed of an Ed25519 private key. */
-function seedOf(privateKey: KeyObject): Buffer {
-  const { d } = privateKey.export({ format: 'jwk' });
-  if (typeof d !== 'string') throw new Error('not an Ed25519 private key');
-  return Buffer.from(d, 'base64url');
-}
-
-/** PKCS#8 DER (b64u) of the Ed25519 key with this seed and raw public key (b64u). */
-function pkcs8FromSeed(seed: Buffer, publicKey: string): string {
-  const key = createPrivateKey({
-    key: { kty: 'OKP', crv: 'Ed25519', d: seed.toString('base64url'), x: publicKey },
-    format: 'jwk',
-  });
-  return b64uEncode(key.export({ format: 'der', type: 'pkcs8' }));
 }

@@ -8,7 +8,9 @@ import {
   importBoxIdentity,
   importKeyPair,
   KeyFormatError,
+  keyPairFromRaw,
   publicKeyFromRaw,
+  rawPrivateKey,
   rawPublicKey,
   rawPublicKeyB64u,
 } from './keys.js';
@@ -74,5 +76,30 @@ describe('box identity', () => {
     expect(() => publicKeyFromRaw(Buffer.alloc(31), 'ed25519')).toThrow(KeyFormatError);
     expect(() => publicKeyFromRaw('Zm9v', 'x25519')).toThrow(/32 bytes/);
     expect(() => publicKeyFromRaw('a+b', 'x25519')).toThrow(KeyFormatError);
+  });
+});
+
+describe('raw private keys', () => {
+  it('round-trips the RFC 8032 seed and checks the public half', () => {
+    const pair = keyPairFromSeed('ed25519', RFC8032_TEST1.secret);
+    const raw = rawPrivateKey(pair.privateKey);
+    expect(raw.toString('hex')).toBe(RFC8032_TEST1.secret);
+    const publicB64u = b64uEncode(Buffer.from(RFC8032_TEST1.publicKey, 'hex'));
+    const rebuilt = keyPairFromRaw(raw, publicB64u, 'ed25519');
+    expect(rawPublicKeyB64u(rebuilt.publicKey)).toBe(publicB64u);
+    expect(rebuilt.privateKey.equals(pair.privateKey)).toBe(true);
+  });
+
+  it('refuses a wrong length, a public key of another pair, and a bad public key', () => {
+    const a = generateServerSigningKey();
+    const b = generateServerSigningKey();
+    const raw = rawPrivateKey(a.privateKey);
+    expect(() =>
+      keyPairFromRaw(raw.subarray(0, 31), rawPublicKeyB64u(a.publicKey), 'ed25519'),
+    ).toThrow(/32 bytes/);
+    expect(() => keyPairFromRaw(raw, rawPublicKeyB64u(b.publicKey), 'ed25519')).toThrow(
+      KeyFormatError,
+    );
+    expect(() => keyPairFromRaw(raw, 'not base64url!', 'ed25519')).toThrow(KeyFormatError);
   });
 });

@@ -98,6 +98,38 @@ export function publicKeyFromRaw(raw: Uint8Array | string, kind: KeyKind): KeyOb
   }
 }
 
+/** The raw 32-byte private key (the Ed25519 seed, or the X25519 scalar): what a sealer seals. */
+export function rawPrivateKey(privateKey: KeyObject): Buffer {
+  const jwk = privateKey.export({ format: 'jwk' });
+  if (typeof jwk.d !== 'string') throw new KeyFormatError('not an Ed25519/X25519 private key');
+  return b64uDecodeExact(jwk.d, RAW_PUBLIC_KEY_LENGTH, 'private key');
+}
+
+/**
+ * The key pair of `kind` from a raw 32-byte private key and the raw public key (b64u) stored
+ * beside it. As with {@link importKeyPair}, the public key is derived from the private one and
+ * must match, so mixed-up halves are refused rather than used.
+ */
+export function keyPairFromRaw(rawPrivate: Uint8Array, publicKey: string, kind: KeyKind): KeyPair {
+  if (rawPrivate.length !== RAW_PUBLIC_KEY_LENGTH) {
+    throw new KeyFormatError(`private key must be ${RAW_PUBLIC_KEY_LENGTH} bytes`);
+  }
+  let privateKey: KeyObject;
+  try {
+    privateKey = createPrivateKey({
+      key: { kty: 'OKP', crv: JWK_CURVE[kind], d: b64uEncode(rawPrivate), x: publicKey },
+      format: 'jwk',
+    });
+  } catch {
+    throw new KeyFormatError(`not a valid ${kind} key pair`);
+  }
+  const derived = createPublicKey(privateKey);
+  if (rawPublicKeyB64u(derived) !== publicKey) {
+    throw new KeyFormatError('public key does not belong to the private key');
+  }
+  return { publicKey: derived, privateKey };
+}
+
 export function exportKeyPair(pair: KeyPair): ExportedKeyPair {
   return {
     publicKey: rawPublicKeyB64u(pair.publicKey),
